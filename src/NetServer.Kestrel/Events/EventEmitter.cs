@@ -1,0 +1,411 @@
+using System.Runtime.ExceptionServices;
+using NetServer.Events;
+using NetServer.Internal;
+
+namespace NetServer;
+
+/// <summary>
+/// Node's <c>EventEmitter</c>: named events, listeners called synchronously in registration order.
+/// </summary>
+/// <remarks>
+/// Semantics follow Node exactly: a listener added during an emit does not run in that emit (each
+/// emit works on a snapshot); once-listeners are removed before they run; <c>Off</c> removes the
+/// most recently added matching listener; emitting <c>"error"</c> with no listener throws the error;
+/// <c>ListenerCount</c> counts once-listeners. Listener lists are copy-on-write arrays, so emitting
+/// takes no lock and allocates nothing.
+/// </remarks>
+public class EventEmitter
+{
+    private static int s_defaultMaxListeners = 10;
+    private readonly Lock _sync = new();
+    private Dictionary<string, Listener[]>? _events;
+    private HashSet<string>? _warned;
+    private int _maxListeners = -1;
+
+    /// <summary>Node's <c>EventEmitter.defaultMaxListeners</c> (10): the leak-warning threshold for new emitters.</summary>
+    public static int DefaultMaxListeners
+    {
+        get => Volatile.Read(ref s_defaultMaxListeners);
+        set
+        {
+            if (value < 0)
+            {
+                throw NodeErrors.OutOfRange("defaultMaxListeners", "a non-negative number", value);
+            }
+            Volatile.Write(ref s_defaultMaxListeners, value);
+        }
+    }
+
+    /// <summary>Adds a listener at the end of the list for <paramref name="eventName"/> (Node's <c>on</c>).</summary>
+    /// <param name="eventName">The event name, e.g. <c>"data"</c>.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter On(string eventName, Action listener) => Add(eventName, new Listener0(NotNull(listener), false), false);
+
+    /// <summary>Adds a listener that receives the event's first argument.</summary>
+    /// <typeparam name="T">The type of the event's first argument.</typeparam>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter On<T>(string eventName, Action<T> listener) => Add(eventName, new Listener1<T>(NotNull(listener), false), false);
+
+    /// <summary>Adds a listener that receives the event's first two arguments.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter On<T1, T2>(string eventName, Action<T1, T2> listener) => Add(eventName, new Listener2<T1, T2>(NotNull(listener), false), false);
+
+    /// <summary>Same as <see cref="On(string, Action)"/>.</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter AddListener(string eventName, Action listener) => On(eventName, listener);
+
+    /// <summary>Same as <see cref="On{T}(string, Action{T})"/>.</summary>
+    /// <typeparam name="T">The type of the event's first argument.</typeparam>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter AddListener<T>(string eventName, Action<T> listener) => On(eventName, listener);
+
+    /// <summary>Same as <see cref="On{T1,T2}(string, Action{T1,T2})"/>.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter AddListener<T1, T2>(string eventName, Action<T1, T2> listener) => On(eventName, listener);
+
+    /// <summary>Adds a listener that is removed before it runs the first time (Node's <c>once</c>).</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter Once(string eventName, Action listener) => Add(eventName, new Listener0(NotNull(listener), true), false);
+
+    /// <summary>Adds a one-time listener that receives the event's first argument.</summary>
+    /// <typeparam name="T">The type of the event's first argument.</typeparam>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter Once<T>(string eventName, Action<T> listener) => Add(eventName, new Listener1<T>(NotNull(listener), true), false);
+
+    /// <summary>Adds a one-time listener that receives the event's first two arguments.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter Once<T1, T2>(string eventName, Action<T1, T2> listener) => Add(eventName, new Listener2<T1, T2>(NotNull(listener), true), false);
+
+    /// <summary>Adds a listener at the start of the list (Node's <c>prependListener</c>).</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter PrependListener(string eventName, Action listener) => Add(eventName, new Listener0(NotNull(listener), false), true);
+
+    /// <summary>Adds a listener receiving the first argument at the start of the list.</summary>
+    /// <typeparam name="T">The type of the event's first argument.</typeparam>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter PrependListener<T>(string eventName, Action<T> listener) => Add(eventName, new Listener1<T>(NotNull(listener), false), true);
+
+    /// <summary>Adds a listener receiving the first two arguments at the start of the list.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter PrependListener<T1, T2>(string eventName, Action<T1, T2> listener) => Add(eventName, new Listener2<T1, T2>(NotNull(listener), false), true);
+
+    /// <summary>Adds a one-time listener at the start of the list (Node's <c>prependOnceListener</c>).</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter PrependOnceListener(string eventName, Action listener) => Add(eventName, new Listener0(NotNull(listener), true), true);
+
+    /// <summary>Adds a one-time listener receiving the first argument at the start of the list.</summary>
+    /// <typeparam name="T">The type of the event's first argument.</typeparam>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter PrependOnceListener<T>(string eventName, Action<T> listener) => Add(eventName, new Listener1<T>(NotNull(listener), true), true);
+
+    /// <summary>Adds a one-time listener receiving the first two arguments at the start of the list.</summary>
+    /// <typeparam name="T1">The type of the first argument.</typeparam>
+    /// <typeparam name="T2">The type of the second argument.</typeparam>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The callback.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter PrependOnceListener<T1, T2>(string eventName, Action<T1, T2> listener) => Add(eventName, new Listener2<T1, T2>(NotNull(listener), true), true);
+
+    /// <summary>Removes the most recently added instance of <paramref name="listener"/> (Node's <c>off</c>).</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The delegate that was registered.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter Off(string eventName, Delegate listener) => Remove(eventName, listener);
+
+    /// <summary>Same as <see cref="Off(string, Delegate)"/>.</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="listener">The delegate that was registered.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter RemoveListener(string eventName, Delegate listener) => Remove(eventName, listener);
+
+    /// <summary>Removes every listener of one event, or of all events when <paramref name="eventName"/> is null.</summary>
+    /// <param name="eventName">The event name, or null for all.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter RemoveAllListeners(string? eventName = null)
+    {
+        lock (_sync)
+        {
+            if (_events is null)
+            {
+                return this;
+            }
+            if (eventName is null)
+            {
+                _events.Clear();
+            }
+            else
+            {
+                _events.Remove(eventName);
+            }
+        }
+        return this;
+    }
+
+    /// <summary>Sets the leak-warning threshold for this emitter (0 = unlimited).</summary>
+    /// <param name="n">A non-negative number.</param>
+    /// <returns>This emitter.</returns>
+    public EventEmitter SetMaxListeners(int n)
+    {
+        if (n < 0)
+        {
+            throw NodeErrors.OutOfRange("n", "a non-negative number", n);
+        }
+        _maxListeners = n;
+        return this;
+    }
+
+    /// <summary>The leak-warning threshold (Node's <c>getMaxListeners</c>).</summary>
+    /// <returns>The threshold; 0 means unlimited.</returns>
+    public int GetMaxListeners() => _maxListeners < 0 ? DefaultMaxListeners : _maxListeners;
+
+    /// <summary>Calls every listener of <paramref name="eventName"/> in order with <paramref name="args"/>.</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <param name="args">The event's arguments.</param>
+    /// <returns>True if the event had listeners.</returns>
+    /// <exception cref="Exception">Emitting <c>"error"</c> with no listener throws the error, as Node does.</exception>
+    public bool Emit(string eventName, params object?[] args)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        var listeners = Snapshot(eventName);
+        if (listeners.Length == 0)
+        {
+            if (eventName == "error")
+            {
+                ThrowUnhandledError(args.Length > 0 ? args[0] : null);
+            }
+            return false;
+        }
+        foreach (var listener in listeners)
+        {
+            if (listener.TryFire())
+            {
+                if (listener.Once)
+                {
+                    Remove(eventName, listener);
+                }
+                listener.Invoke(args);
+            }
+        }
+        return true;
+    }
+
+    /// <summary>The number of listeners for <paramref name="eventName"/>, once-listeners included.</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <returns>The count.</returns>
+    public int ListenerCount(string eventName) => Snapshot(eventName).Length;
+
+    /// <summary>A copy of the delegates registered for <paramref name="eventName"/>, in call order.</summary>
+    /// <param name="eventName">The event name.</param>
+    /// <returns>The delegates as registered (once-listeners unwrapped).</returns>
+    public IReadOnlyList<Delegate> Listeners(string eventName) => Array.ConvertAll(Snapshot(eventName), l => l.Callback);
+
+    /// <summary>The names of events that have listeners, in the order they were first added.</summary>
+    /// <returns>The event names.</returns>
+    public IReadOnlyList<string> EventNames()
+    {
+        lock (_sync)
+        {
+            return _events is null ? [] : [.. _events.Keys];
+        }
+    }
+
+    /// <summary>Emits a one-argument event without allocating an argument array (hot paths: <c>data</c>).</summary>
+    internal bool Emit1<T>(string eventName, T arg)
+    {
+        var listeners = Snapshot(eventName);
+        if (listeners.Length == 0)
+        {
+            if (eventName == "error")
+            {
+                ThrowUnhandledError(arg);
+            }
+            return false;
+        }
+        foreach (var listener in listeners)
+        {
+            if (listener.TryFire())
+            {
+                if (listener.Once)
+                {
+                    Remove(eventName, listener);
+                }
+                listener.Invoke(arg);
+            }
+        }
+        return true;
+    }
+
+    /// <summary>True when <paramref name="eventName"/> has at least one listener.</summary>
+    internal bool HasListeners(string eventName) => Snapshot(eventName).Length > 0;
+
+    /// <summary>Called after a listener was added for <paramref name="eventName"/> (Node's <c>newListener</c> hook for subclasses).</summary>
+    /// <param name="eventName">The event whose listener list grew.</param>
+    private protected virtual void OnListenerAdded(string eventName)
+    {
+    }
+
+    /// <summary>Reports a leak warning; the base prints it to standard error as Node does.</summary>
+    /// <param name="warning">The warning text.</param>
+    private protected virtual void OnMaxListenersExceeded(string warning) =>
+        Console.Error.WriteLine($"(node:{Environment.ProcessId}) MaxListenersExceededWarning: {warning}");
+
+    private static T NotNull<T>(T listener)
+        where T : Delegate
+    {
+        if (listener is null)
+        {
+            throw NodeErrors.InvalidArgType("listener", "of type function", null);
+        }
+        return listener;
+    }
+
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void ThrowUnhandledError(object? error)
+    {
+        if (error is Exception ex)
+        {
+            ExceptionDispatchInfo.Throw(ex);
+        }
+        throw NodeErrors.Unhandled(error);
+    }
+
+    private Listener[] Snapshot(string eventName)
+    {
+        var events = Volatile.Read(ref _events);
+        if (events is null)
+        {
+            return [];
+        }
+        lock (_sync)
+        {
+            return events.TryGetValue(eventName, out var list) ? list : [];
+        }
+    }
+
+    private EventEmitter Add(string eventName, Listener listener, bool prepend)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        if (HasListeners("newListener"))
+        {
+            Emit("newListener", eventName, listener.Callback);
+        }
+        string? warning = null;
+        lock (_sync)
+        {
+            _events ??= new Dictionary<string, Listener[]>(StringComparer.Ordinal);
+            var list = _events.TryGetValue(eventName, out var existing) ? existing : [];
+            var grown = new Listener[list.Length + 1];
+            if (prepend)
+            {
+                grown[0] = listener;
+                Array.Copy(list, 0, grown, 1, list.Length);
+            }
+            else
+            {
+                Array.Copy(list, grown, list.Length);
+                grown[^1] = listener;
+            }
+            _events[eventName] = grown;
+            var max = GetMaxListeners();
+            if (max > 0 && grown.Length > max && (_warned ??= new(StringComparer.Ordinal)).Add(eventName))
+            {
+                warning = $"Possible EventEmitter memory leak detected. {grown.Length} {eventName} listeners added to [{GetType().Name}]. MaxListeners is {max}. Use emitter.setMaxListeners() to increase limit";
+            }
+        }
+        if (warning is not null)
+        {
+            OnMaxListenersExceeded(warning);
+        }
+        OnListenerAdded(eventName);
+        return this;
+    }
+
+    private EventEmitter Remove(string eventName, Delegate listener)
+    {
+        ArgumentNullException.ThrowIfNull(eventName);
+        Listener? removed = null;
+        lock (_sync)
+        {
+            if (_events is not null && _events.TryGetValue(eventName, out var list))
+            {
+                for (var i = list.Length - 1; i >= 0; i--)
+                {
+                    if (Equals(list[i].Callback, listener))
+                    {
+                        removed = list[i];
+                        RemoveAt(eventName, list, i);
+                        break;
+                    }
+                }
+            }
+        }
+        if (removed is not null && HasListeners("removeListener"))
+        {
+            Emit("removeListener", eventName, removed.Callback);
+        }
+        return this;
+    }
+
+    private void Remove(string eventName, Listener listener)
+    {
+        lock (_sync)
+        {
+            if (_events is not null && _events.TryGetValue(eventName, out var list))
+            {
+                var i = Array.IndexOf(list, listener);
+                if (i >= 0)
+                {
+                    RemoveAt(eventName, list, i);
+                }
+            }
+        }
+    }
+
+    private void RemoveAt(string eventName, Listener[] list, int index)
+    {
+        if (list.Length == 1)
+        {
+            _events!.Remove(eventName);
+            return;
+        }
+        var shrunk = new Listener[list.Length - 1];
+        Array.Copy(list, 0, shrunk, 0, index);
+        Array.Copy(list, index + 1, shrunk, index, list.Length - index - 1);
+        _events![eventName] = shrunk;
+    }
+}

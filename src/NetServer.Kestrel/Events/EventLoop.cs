@@ -1,0 +1,414 @@
+using System.Diagnostics;
+using System.Runtime.ExceptionServices;
+using NetServer.Events;
+using NetServer.Internal;
+
+namespace NetServer;
+
+/// <summary>
+/// A single-threaded event loop, Node's model: every callback of every server and socket bound to
+/// this loop runs on one dedicated thread, one at a time, in order.
+/// </summary>
+/// <remarks>
+/// <para>Priority, as in Node: <see cref="NextTick"/> callbacks run as soon as the current callback
+/// returns; then <c>await</c> continuations (promise jobs); then timers, I/O events,
+/// <see cref="Post(Action)"/> and <see cref="SetImmediate"/> callbacks in arrival order.</para>
+/// <para>Unhandled errors (an exception thrown by a callback, or an <c>"error"</c> emitted with no
+/// listener) are emitted as <c>"uncaughtException"</c> on the loop. With no such listener they are
+/// rethrown on the loop thread, which ends the process: Node's default.</para>
+/// <para><see cref="RunAsync"/> completes when nothing ref'd is left: no listening server, no open
+/// socket, no ref'd timer and no queued callback.</para>
+/// </remarks>
+public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
+{
+    private static readonly Lazy<EventLoop> s_default = new(() => new EventLoop("NetServer event loop"));
+
+    private readonly object _gate = new();
+    private readonly Thread _thread;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private readonly Queue<Action> _ticks = new();
+    private readonly Queue<(SendOrPostCallback Callback, object? State)> _microtasks = new();
+    private readonly PriorityQueue<(LoopTimer Timer, int Generation), (long DueAt, long Sequence)> _timers = new();
+    private readonly LoopSynchronizationContext _context;
+    private Queue<WorkItem> _incoming = new();
+    private Queue<WorkItem> _running = new();
+    private TaskCompletionSource? _idle;
+    private long _timerSequence;
+    private int _refs;
+    private bool _waiting;
+    private bool _disposed;
+
+    /// <summary>Creates a loop with its own thread.</summary>
+    public EventLoop()
+        : this("NetServer event loop")
+    {
+    }
+
+    private EventLoop(string threadName)
+    {
+        _context = new LoopSynchronizationContext(this);
+        _thread = new Thread(Run) { IsBackground = true, Name = threadName };
+        _thread.Start();
+    }
+
+    /// <summary>The loop used by servers whose <see cref="ServerOptions.Loop"/> is null.</summary>
+    public static EventLoop Default => s_default.Value;
+
+    /// <summary>True when called from this loop's thread (inside a callback).</summary>
+    public bool IsOnLoopThread => Environment.CurrentManagedThreadId == _thread.ManagedThreadId;
+
+    /// <summary>Milliseconds since the loop started: the clock its timers use.</summary>
+    internal long Now => _clock.ElapsedMilliseconds;
+
+    /// <summary>
+    /// Runs <paramref name="callback"/> once the current callback returns, before promise jobs and
+    /// I/O (Node's <c>process.nextTick</c>). Called from another thread, it queues behind pending work.
+    /// </summary>
+    /// <param name="callback">The callback.</param>
+    public void NextTick(Action callback)
+    {
+        ValidateCallback(callback);
+        if (IsOnLoopThread)
+        {
+            _ticks.Enqueue(callback);
+        }
+        else
+        {
+            Enqueue(new WorkItem(callback, null));
+        }
+    }
+
+    /// <summary>Queues <paramref name="callback"/> behind pending I/O events, in order.</summary>
+    /// <param name="callback">The callback.</param>
+    public void Post(Action callback)
+    {
+        ValidateCallback(callback);
+        Enqueue(new WorkItem(callback, null));
+    }
+
+    /// <summary>Node's <c>setImmediate</c>: queues <paramref name="callback"/> behind pending I/O events.</summary>
+    /// <param name="callback">The callback.</param>
+    public void SetImmediate(Action callback) => Post(callback);
+
+    /// <summary>Node's <c>setTimeout</c>: runs <paramref name="callback"/> on the loop after <paramref name="ms"/> milliseconds.</summary>
+    /// <param name="callback">The callback.</param>
+    /// <param name="ms">The delay; values below 1 mean 1, as in Node.</param>
+    /// <returns>The timer, for <c>Dispose</c> (clearTimeout), <c>Ref</c> and <c>Unref</c>.</returns>
+    public LoopTimer SetTimeout(Action callback, int ms)
+    {
+        ValidateCallback(callback);
+        var timer = new LoopTimer(this, callback, 0);
+        Reschedule(timer, ms);
+        return timer;
+    }
+
+    /// <summary>
+    /// Completes when no ref'd handle is left (servers listening or about to, open sockets, ref'd
+    /// timers) and no callback is queued: Node's rule for when a process exits. Can be awaited
+    /// repeatedly and by several callers; the loop runs whether or not anyone awaits.
+    /// </summary>
+    /// <returns>A task that completes when the loop is idle.</returns>
+    public Task RunAsync()
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return Task.CompletedTask;
+            }
+            _idle ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            WakeLocked();
+            return _idle.Task;
+        }
+    }
+
+    /// <summary>Stops the loop thread; queued callbacks are dropped. The default loop cannot be disposed.</summary>
+    public void Dispose()
+    {
+        if (ReferenceEquals(this, s_default.IsValueCreated ? s_default.Value : null))
+        {
+            return;
+        }
+        lock (_gate)
+        {
+            _disposed = true;
+            _idle?.TrySetResult();
+            WakeLocked();
+        }
+    }
+
+    internal void Post(ILoopWorkItem item) => Enqueue(new WorkItem(null, item));
+
+    internal void QueueMicrotask(SendOrPostCallback callback, object? state)
+    {
+        if (IsOnLoopThread)
+        {
+            _microtasks.Enqueue((callback, state));
+        }
+        else
+        {
+            Enqueue(new WorkItem(() => callback(state), null));
+        }
+    }
+
+    /// <summary>A server or socket that keeps the loop alive came into being.</summary>
+    internal void AddRef()
+    {
+        lock (_gate)
+        {
+            _refs++;
+        }
+    }
+
+    /// <summary>A handle that kept the loop alive went away.</summary>
+    internal void ReleaseRef()
+    {
+        lock (_gate)
+        {
+            _refs--;
+            Debug.Assert(_refs >= 0, "unbalanced loop refs");
+            if (_refs == 0)
+            {
+                WakeLocked();
+            }
+        }
+    }
+
+    internal void Reschedule(LoopTimer timer, int delayMs)
+    {
+        var delay = delayMs < 1 ? 1 : delayMs;
+        lock (_gate)
+        {
+            timer.Generation++;
+            timer.DueAt = Now + delay;
+            if (!timer.Active)
+            {
+                timer.Active = true;
+                if (timer.IsRef)
+                {
+                    _refs++;
+                }
+            }
+            _timers.Enqueue((timer, timer.Generation), (timer.DueAt, _timerSequence++));
+            WakeLocked();
+        }
+    }
+
+    internal void Cancel(LoopTimer timer)
+    {
+        lock (_gate)
+        {
+            if (!timer.Active)
+            {
+                return;
+            }
+            timer.Active = false;
+            timer.Generation++;
+            if (timer.IsRef)
+            {
+                _refs--;
+            }
+            WakeLocked();
+        }
+    }
+
+    internal void SetTimerRef(LoopTimer timer, bool value)
+    {
+        lock (_gate)
+        {
+            if (timer.IsRef == value)
+            {
+                return;
+            }
+            timer.SetRefFlag(value);
+            if (timer.Active)
+            {
+                _refs += value ? 1 : -1;
+            }
+            WakeLocked();
+        }
+    }
+
+    /// <summary>Routes an error nobody handled: <c>"uncaughtException"</c> listeners, else a process-ending rethrow.</summary>
+    internal void ReportUncaught(Exception error)
+    {
+        if (!HasListeners("uncaughtException"))
+        {
+            ExceptionDispatchInfo.Throw(error);
+        }
+        Emit1("uncaughtException", error);
+    }
+
+    private static void ValidateCallback(Action callback)
+    {
+        if (callback is null)
+        {
+            throw NodeErrors.InvalidArgType("callback", "of type function", null);
+        }
+    }
+
+    private void Enqueue(WorkItem item)
+    {
+        lock (_gate)
+        {
+            _incoming.Enqueue(item);
+            WakeLocked();
+        }
+    }
+
+    private void WakeLocked()
+    {
+        if (_waiting)
+        {
+            Monitor.Pulse(_gate);
+        }
+    }
+
+    private void Run()
+    {
+        SynchronizationContext.SetSynchronizationContext(_context);
+        var due = new List<LoopTimer>();
+        while (true)
+        {
+            lock (_gate)
+            {
+                while (true)
+                {
+                    if (_disposed)
+                    {
+                        return;
+                    }
+                    if (_incoming.Count > 0)
+                    {
+                        break;
+                    }
+                    var wait = NextTimerDelayLocked();
+                    if (wait == 0)
+                    {
+                        break;
+                    }
+                    if (_refs == 0 && _idle is not null)
+                    {
+                        _idle.TrySetResult();
+                        _idle = null;
+                    }
+                    _waiting = true;
+                    Monitor.Wait(_gate, wait < 0 ? Timeout.Infinite : (int)Math.Min(wait, int.MaxValue));
+                    _waiting = false;
+                }
+                (_incoming, _running) = (_running, _incoming);
+                CollectDueTimersLocked(due);
+            }
+
+            foreach (var timer in due)
+            {
+                Invoke(timer.Fire);
+            }
+            due.Clear();
+            while (_running.TryDequeue(out var work))
+            {
+                if (work.Action is { } action)
+                {
+                    Invoke(action);
+                }
+                else
+                {
+                    Invoke(work.Item!);
+                }
+            }
+        }
+    }
+
+    private long NextTimerDelayLocked()
+    {
+        while (_timers.TryPeek(out var entry, out var key))
+        {
+            if (entry.Generation != entry.Timer.Generation || !entry.Timer.Active)
+            {
+                _timers.Dequeue();
+                continue;
+            }
+            return Math.Max(0, key.DueAt - Now);
+        }
+        return -1;
+    }
+
+    private void CollectDueTimersLocked(List<LoopTimer> due)
+    {
+        var now = Now;
+        while (_timers.TryPeek(out var entry, out var key) && key.DueAt <= now)
+        {
+            _timers.Dequeue();
+            var timer = entry.Timer;
+            if (entry.Generation != timer.Generation || !timer.Active)
+            {
+                continue;
+            }
+            timer.Active = false;
+            if (timer.IsRef)
+            {
+                _refs--;
+            }
+            due.Add(timer);
+        }
+    }
+
+    private void Invoke(Action action)
+    {
+        try
+        {
+            action();
+        }
+        catch (Exception ex)
+        {
+            ReportUncaught(ex);
+        }
+        DrainJobs();
+    }
+
+    private void Invoke(ILoopWorkItem item)
+    {
+        try
+        {
+            item.Execute();
+        }
+        catch (Exception ex)
+        {
+            ReportUncaught(ex);
+        }
+        DrainJobs();
+    }
+
+    /// <summary>Node's <c>processTicksAndRejections</c>: all ticks, then all promise jobs, until both are empty.</summary>
+    private void DrainJobs()
+    {
+        do
+        {
+            while (_ticks.TryDequeue(out var tick))
+            {
+                try
+                {
+                    tick();
+                }
+                catch (Exception ex)
+                {
+                    ReportUncaught(ex);
+                }
+            }
+            while (_microtasks.TryDequeue(out var job))
+            {
+                try
+                {
+                    job.Callback(job.State);
+                }
+                catch (Exception ex)
+                {
+                    ReportUncaught(ex);
+                }
+            }
+        }
+        while (_ticks.Count > 0);
+    }
+
+    private readonly record struct WorkItem(Action? Action, ILoopWorkItem? Item);
+}

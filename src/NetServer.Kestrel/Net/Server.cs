@@ -1,0 +1,343 @@
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using NetServer.Internal;
+using NetServer.Kestrel;
+
+namespace NetServer;
+
+/// <summary>
+/// Node's <c>net.Server</c>: a TCP or IPC server whose accepts and bytes are carried by Kestrel's
+/// socket transport, and whose events (<c>"listening"</c>, <c>"connection"</c>, <c>"error"</c>,
+/// <c>"close"</c>, <c>"drop"</c>) arrive on its <see cref="EventLoop"/> exactly as Node emits them.
+/// </summary>
+/// <remarks>
+/// The members mirror <c>lib/net.js</c>: <see cref="Listen(ServerListenOptions, Action?)"/> follows
+/// normalizeArgs → createServerHandle → setupListenHandle; <see cref="OnConnection"/> is
+/// <c>onconnection</c>; <see cref="EmitCloseIfDrained"/> is <c>_emitCloseIfDrained</c>.
+/// Every public member may be called from any thread.
+/// </remarks>
+public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
+{
+    private const int DefaultBacklog = 511;
+
+    private readonly Lock _sync = new();
+    private readonly ServerOptions _options;
+    private TransportListener? _listener;
+    private string? _pipeName;
+    private int _connections;
+    private int _listenGeneration;
+    private bool _pendingListen;
+    private bool _unref;
+    private bool _holdsLoopRef;
+    private CancellationTokenRegistration _signalRegistration;
+
+    /// <summary>Creates a server with default options (Node's <c>new net.Server([connectionListener])</c>).</summary>
+    /// <param name="connectionListener">Added as a <c>"connection"</c> listener.</param>
+    public Server(Action<Socket>? connectionListener = null)
+        : this(new ServerOptions(), connectionListener)
+    {
+    }
+
+    /// <summary>Creates a server (Node's <c>new net.Server(options[, connectionListener])</c>).</summary>
+    /// <param name="options">Server options; copied, so later changes to the object do not affect this server.</param>
+    /// <param name="connectionListener">Added as a <c>"connection"</c> listener.</param>
+    public Server(ServerOptions options, Action<Socket>? connectionListener = null)
+    {
+        if (options is null)
+        {
+            throw NodeErrors.InvalidArgType("options", "of type object", null);
+        }
+        _options = options.Clone();
+        Loop = _options.Loop ?? EventLoop.Default;
+        if (connectionListener is not null)
+        {
+            On("connection", connectionListener);
+        }
+    }
+
+    /// <summary>The loop on which this server's and its sockets' events are emitted.</summary>
+    public EventLoop Loop { get; }
+
+    /// <summary>True while the server has a listening handle (false again synchronously inside <see cref="Close"/>).</summary>
+    public bool Listening
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _listener is not null;
+            }
+        }
+    }
+
+    /// <summary>
+    /// When set, a connection arriving while <see cref="GetConnections"/> would report this many or
+    /// more is accepted and closed at once and <c>"drop"</c> is emitted. Null means unlimited; 0 or
+    /// negative drops every connection (Node ≥ 21). Takes effect from the next accept.
+    /// </summary>
+    public int? MaxConnections { get; set; }
+
+    /// <summary>The number of live connections. Node removed this property (DEP0020); use <see cref="GetConnections"/>.</summary>
+    [Obsolete("Node removed server.connections (DEP0020); use GetConnections.")]
+    public int Connections
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _connections;
+            }
+        }
+    }
+
+    /// <summary>The options accepted sockets inherit.</summary>
+    internal ServerOptions Options => _options;
+
+    /// <summary>
+    /// Node's <c>server.address()</c>: an <see cref="AddressInfo"/> while an IP server listens, the
+    /// path string for an IPC server (kept after close and after a failed listen, as Node does), else null.
+    /// </summary>
+    /// <returns>The address, or null.</returns>
+    public object? Address()
+    {
+        lock (_sync)
+        {
+            if (_pipeName is not null)
+            {
+                return _pipeName;
+            }
+            return AddressInfo.From(_listener?.LocalEndPoint);
+        }
+    }
+
+    /// <summary>Calls back asynchronously (at nextTick priority) with the number of live connections.</summary>
+    /// <param name="callback">Receives <c>(null, count)</c>.</param>
+    /// <returns>This server.</returns>
+    public Server GetConnections(Action<Exception?, int> callback)
+    {
+        if (callback is null)
+        {
+            throw NodeErrors.InvalidArgType("callback", "of type function", null);
+        }
+        Loop.NextTick(() =>
+        {
+            int count;
+            lock (_sync)
+            {
+                count = _connections;
+            }
+            callback(null, count);
+        });
+        return this;
+    }
+
+    /// <summary>Task form of <see cref="GetConnections"/>.</summary>
+    /// <returns>The number of live connections, read on the loop.</returns>
+    public Task<int> GetConnectionsAsync()
+    {
+        var tcs = new TaskCompletionSource<int>(TaskCreationOptions.RunContinuationsAsynchronously);
+        GetConnections((_, n) => tcs.TrySetResult(n));
+        return tcs.Task;
+    }
+
+    /// <summary>Lets the loop finish while this server still listens (Node's <c>unref()</c>; remembered before <c>Listen</c>).</summary>
+    /// <returns>This server.</returns>
+    public Server Unref()
+    {
+        lock (_sync)
+        {
+            _unref = true;
+            UpdateLoopRefLocked();
+        }
+        return this;
+    }
+
+    /// <summary>Makes the server keep the loop alive while it listens (the default).</summary>
+    /// <returns>This server.</returns>
+    public Server Ref()
+    {
+        lock (_sync)
+        {
+            _unref = false;
+            UpdateLoopRefLocked();
+        }
+        return this;
+    }
+
+    /// <summary>
+    /// Stops accepting at once; existing connections are untouched. <c>"close"</c> is emitted when
+    /// the last connection has ended. On a server that is not listening, <c>"close"</c> is still
+    /// emitted and <paramref name="callback"/> receives <c>ERR_SERVER_NOT_RUNNING</c>.
+    /// </summary>
+    /// <param name="callback">Runs on the next <c>"close"</c>: with null on success.</param>
+    /// <returns>This server.</returns>
+    public Server Close(Action<Exception?>? callback = null)
+    {
+        TransportListener? listener;
+        lock (_sync)
+        {
+            if (callback is not null)
+            {
+                if (_listener is null)
+                {
+                    Once("close", () => callback(NodeErrors.ServerNotRunning()));
+                }
+                else
+                {
+                    Once("close", () => callback(null));
+                }
+            }
+            listener = _listener;
+            _listener = null;
+            _pendingListen = false;
+            _listenGeneration++;
+            _signalRegistration.Dispose();
+            _signalRegistration = default;
+            UpdateLoopRefLocked();
+        }
+        listener?.Stop();
+        EmitCloseIfDrained();
+        return this;
+    }
+
+    /// <summary>Task form of <see cref="Close"/>: completes on <c>"close"</c>, faulted with <c>ERR_SERVER_NOT_RUNNING</c> if the server was not running.</summary>
+    /// <returns>A task that completes when the server has closed.</returns>
+    public Task CloseAsync()
+    {
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Close(err =>
+        {
+            if (err is null)
+            {
+                tcs.TrySetResult();
+            }
+            else
+            {
+                tcs.TrySetException(err);
+            }
+        });
+        return tcs.Task;
+    }
+
+    /// <summary>
+    /// Node's <c>server[Symbol.asyncDispose]()</c>: closes a listening server and completes after the
+    /// <c>"close"</c> listeners ran; on a server that is not listening it completes at once without closing.
+    /// </summary>
+    /// <returns>A task that completes when the server is closed.</returns>
+    public ValueTask DisposeAsync()
+    {
+        lock (_sync)
+        {
+            if (_listener is null && !_pendingListen)
+            {
+                return ValueTask.CompletedTask;
+            }
+        }
+        var tcs = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Close(_ => Loop.NextTick(() => tcs.TrySetResult()));
+        return new ValueTask(tcs.Task);
+    }
+
+    /// <summary>The Kestrel adapter's entry: one accepted connection, from our listener or from a user's Kestrel.</summary>
+    /// <param name="connection">The transport connection.</param>
+    /// <param name="fromListenGeneration">The listen it was accepted on, or -1 for a user's Kestrel.</param>
+    /// <returns>Completes when the socket is destroyed (or at once when the connection is dropped).</returns>
+    internal Task OnConnection(ConnectionContext connection, int fromListenGeneration)
+    {
+        var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        Loop.Post(() => AcceptOnLoop(connection, fromListenGeneration, done));
+        return done.Task;
+    }
+
+    /// <summary>A socket was destroyed: Node decrements the count synchronously in <c>destroy()</c>.</summary>
+    internal void OnSocketDestroyed()
+    {
+        lock (_sync)
+        {
+            _connections--;
+        }
+        EmitCloseIfDrained();
+    }
+
+    /// <summary>Node's <c>_emitCloseIfDrained</c>: schedule <c>"close"</c> once there is no handle and no connection.</summary>
+    internal void EmitCloseIfDrained()
+    {
+        lock (_sync)
+        {
+            if (_listener is not null || _connections > 0)
+            {
+                return;
+            }
+        }
+        Loop.NextTick(() => Emit("close"));
+    }
+
+    private void AcceptOnLoop(ConnectionContext connection, int generation, TaskCompletionSource done)
+    {
+        int? max;
+        lock (_sync)
+        {
+            if (generation >= 0 && (generation != _listenGeneration || _listener is null))
+            {
+                // Accepted just before Close(): Node would never have seen it.
+                done.TrySetResult();
+                return;
+            }
+            max = MaxConnections;
+            if (max is null || _connections < max.Value)
+            {
+                _connections++;
+                max = null;
+            }
+        }
+        if (max is not null)
+        {
+            Drop(connection);
+            done.TrySetResult();
+            return;
+        }
+        var socket = new Socket(this, connection, done);
+        Emit1("connection", socket);
+        socket.StartReading();
+    }
+
+    private void Drop(ConnectionContext connection)
+    {
+        if (connection.LocalEndPoint is IPEndPoint local && connection.RemoteEndPoint is IPEndPoint remote)
+        {
+            Emit1("drop", new DropArgument
+            {
+                LocalAddress = AddressInfo.FormatAddress(local.Address),
+                LocalPort = local.Port,
+                LocalFamily = AddressInfo.FamilyOf(local.Address),
+                RemoteAddress = AddressInfo.FormatAddress(remote.Address),
+                RemotePort = remote.Port,
+                RemoteFamily = AddressInfo.FamilyOf(remote.Address),
+            });
+        }
+        else
+        {
+            Emit("drop");
+        }
+    }
+
+    /// <summary>Holds one loop ref while listening or about to, unless unref'd (Node's handle ref).</summary>
+    private void UpdateLoopRefLocked()
+    {
+        var want = !_unref && (_listener is not null || _pendingListen);
+        if (want == _holdsLoopRef)
+        {
+            return;
+        }
+        _holdsLoopRef = want;
+        if (want)
+        {
+            Loop.AddRef();
+        }
+        else
+        {
+            Loop.ReleaseRef();
+        }
+    }
+}

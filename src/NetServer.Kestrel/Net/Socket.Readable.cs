@@ -1,0 +1,382 @@
+using System.Buffers;
+using Microsoft.AspNetCore.Connections;
+using NetServer.Internal;
+
+namespace NetServer;
+
+/// <summary>The readable side: a read loop on the transport, an inbox to the event loop, Node's flowing/paused rules.</summary>
+public sealed partial class Socket
+{
+    private readonly Queue<byte[]> _readable = new();
+    private Queue<Incoming> _inbox = new();
+    private Queue<Incoming> _draining = new();
+    private long _readableLength;
+    private long _inboxBytes;
+    private long _bytesRead;
+    private bool? _flowing;
+    private bool _readingHeld;
+    private bool _eof;
+    private bool _endEmitted;
+    private bool _drainScheduled;
+    private bool _endedByPeer;
+    private ReadLoopState _readLoopState;
+    private TaskCompletionSource? _readPermit;
+    private Func<byte[], string>? _decoder;
+
+    private enum ReadLoopState
+    {
+        NotStarted,
+        Running,
+        Finished,
+    }
+
+    /// <summary>Bytes received so far; kept after close.</summary>
+    public long BytesRead
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _bytesRead;
+            }
+        }
+    }
+
+    /// <summary>True while data can still be read (not ended, not destroyed).</summary>
+    public bool Readable
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return ReadableLocked;
+            }
+        }
+    }
+
+    /// <summary>Bytes buffered and not yet delivered as <c>"data"</c>.</summary>
+    public long ReadableLength
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _readableLength;
+            }
+        }
+    }
+
+    /// <summary>Node's <c>readableFlowing</c>: null until a consumer attaches, true while flowing, false once paused.</summary>
+    public bool? ReadableFlowing
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _flowing;
+            }
+        }
+    }
+
+    /// <summary>The readable high-water mark in bytes (from <see cref="ServerOptions.HighWaterMark"/>).</summary>
+    public int ReadableHighWaterMark { get; }
+
+    private bool ReadableLocked => !_destroyed && !_endEmitted;
+
+    /// <summary>Stops <c>"data"</c> events; bytes keep being buffered up to the high-water mark, then reading from the kernel stops.</summary>
+    /// <returns>This socket.</returns>
+    public Socket Pause()
+    {
+        lock (_sync)
+        {
+            _flowing = false;
+        }
+        return this;
+    }
+
+    /// <summary>Restarts <c>"data"</c> events (and reading, after <see cref="ServerOptions.PauseOnConnect"/>).</summary>
+    /// <returns>This socket.</returns>
+    public Socket Resume()
+    {
+        lock (_sync)
+        {
+            _flowing = true;
+            _readingHeld = false;
+            SignalReadPermitLocked();
+        }
+        Loop.NextTick(Flow);
+        return this;
+    }
+
+    /// <summary>True after <see cref="Pause"/> (or with <see cref="ServerOptions.PauseOnConnect"/>) until <see cref="Resume"/>.</summary>
+    /// <returns>Whether the socket is paused.</returns>
+    public bool IsPaused()
+    {
+        lock (_sync)
+        {
+            return _flowing == false;
+        }
+    }
+
+    /// <summary>Makes <c>"data"</c> deliver strings decoded with <paramref name="encoding"/>; null restores <c>byte[]</c>.</summary>
+    /// <param name="encoding">A Node encoding name (<c>utf8</c>, <c>hex</c>, <c>base64</c>, <c>latin1</c>, ...), or null.</param>
+    /// <returns>This socket.</returns>
+    public Socket SetEncoding(string? encoding)
+    {
+        _decoder = encoding is null ? null : NodeEncoding.CreateDecoder(NodeEncoding.Normalize(encoding));
+        return this;
+    }
+
+    /// <summary>Starts the transport read loop; called once the <c>"connection"</c> listeners have run.</summary>
+    internal void StartReading()
+    {
+        lock (_sync)
+        {
+            if (_destroyed)
+            {
+                return;
+            }
+            _readLoopState = ReadLoopState.Running;
+        }
+        _ = Task.Run(ReadLoopAsync);
+    }
+
+    private protected override void OnListenerAdded(string eventName)
+    {
+        if (eventName != "data")
+        {
+            return;
+        }
+        bool resume;
+        lock (_sync)
+        {
+            resume = _flowing != false;
+        }
+        if (resume)
+        {
+            Resume();
+        }
+    }
+
+    private async Task ReadLoopAsync()
+    {
+        try
+        {
+            while (true)
+            {
+                await WaitForReadPermitAsync().ConfigureAwait(false);
+                if (Destroyed)
+                {
+                    break;
+                }
+                var result = await _input.ReadAsync().ConfigureAwait(false);
+                var buffer = result.Buffer;
+                if (!buffer.IsEmpty)
+                {
+                    var chunk = buffer.ToArray();
+                    _input.AdvanceTo(buffer.End);
+                    Deliver(new Incoming(chunk, null));
+                }
+                else
+                {
+                    _input.AdvanceTo(buffer.End);
+                }
+                if (result.IsCanceled)
+                {
+                    break;
+                }
+                if (result.IsCompleted)
+                {
+                    Deliver(new Incoming(null, null));
+                    break;
+                }
+            }
+        }
+        catch (ConnectionResetException ex)
+        {
+            Deliver(new Incoming(null, NodeErrors.SystemCall("ECONNRESET", "read", ex)));
+        }
+        catch (ConnectionAbortedException)
+        {
+            // Our own full close (output completed) ended the read side: report it as end of input.
+            Deliver(new Incoming(null, null));
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or InvalidOperationException)
+        {
+            Deliver(new Incoming(null, NodeErrors.SystemCall(NodeErrors.CodeOf(ex), "read", ex)));
+        }
+        finally
+        {
+            await _input.CompleteAsync().ConfigureAwait(false);
+            lock (_sync)
+            {
+                _readLoopState = ReadLoopState.Finished;
+                if (_destroyed)
+                {
+                    _done.TrySetResult();
+                }
+            }
+        }
+    }
+
+    private ValueTask WaitForReadPermitAsync()
+    {
+        lock (_sync)
+        {
+            if (ReadPermittedLocked())
+            {
+                return ValueTask.CompletedTask;
+            }
+            _readPermit ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            return new ValueTask(_readPermit.Task);
+        }
+    }
+
+    /// <summary>Node stops reading from the kernel once the readable buffer reaches the high-water mark.</summary>
+    private bool ReadPermittedLocked() =>
+        _destroyed || (!_readingHeld && _readableLength + _inboxBytes < Math.Max(1, ReadableHighWaterMark));
+
+    private void SignalReadPermitLocked()
+    {
+        if (_readPermit is not null && ReadPermittedLocked())
+        {
+            _readPermit.TrySetResult();
+            _readPermit = null;
+        }
+    }
+
+    /// <summary>Hands what the transport produced to the loop; one queued work item serves a burst of reads.</summary>
+    private void Deliver(Incoming incoming)
+    {
+        bool schedule;
+        lock (_sync)
+        {
+            _inbox.Enqueue(incoming);
+            _inboxBytes += incoming.Data?.Length ?? 0;
+            schedule = !_drainScheduled;
+            _drainScheduled = true;
+        }
+        if (schedule)
+        {
+            Loop.Post(this);
+        }
+    }
+
+    /// <summary>On the loop: Node's <c>onStreamRead</c> for every chunk, EOF or error that arrived.</summary>
+    private void DrainInbox()
+    {
+        Queue<Incoming> batch;
+        lock (_sync)
+        {
+            batch = _inbox;
+            _inbox = _draining;
+            _draining = batch;
+            _drainScheduled = false;
+        }
+        while (batch.TryDequeue(out var item))
+        {
+            lock (_sync)
+            {
+                _inboxBytes -= item.Data?.Length ?? 0;
+                if (_destroyed)
+                {
+                    continue;
+                }
+                if (item.Data is { } data)
+                {
+                    _bytesRead += data.Length;
+                    _readable.Enqueue(data);
+                    _readableLength += data.Length;
+                }
+                else if (item.Error is null)
+                {
+                    _eof = true;
+                }
+            }
+            if (item.Error is { } error)
+            {
+                batch.Clear();
+                Destroy(error);
+                return;
+            }
+            if (item.Data is not null)
+            {
+                OnActivity();
+            }
+            Flow();
+        }
+    }
+
+    /// <summary>Node's <c>flow()</c> + <c>endReadable()</c>: emit buffered chunks while flowing, then <c>"end"</c> once drained.</summary>
+    private void Flow()
+    {
+        while (true)
+        {
+            byte[] chunk;
+            lock (_sync)
+            {
+                if (_destroyed || _flowing != true || !_readable.TryDequeue(out chunk!))
+                {
+                    break;
+                }
+                _readableLength -= chunk.Length;
+                SignalReadPermitLocked();
+            }
+            if (_decoder is { } decode)
+            {
+                Emit1("data", decode(chunk));
+            }
+            else
+            {
+                Emit1("data", chunk);
+            }
+        }
+        bool end;
+        lock (_sync)
+        {
+            end = _eof && _readable.Count == 0 && !_endEmitted && _flowing != false && !_destroyed;
+            if (end)
+            {
+                _endEmitted = true;
+            }
+        }
+        if (end)
+        {
+            EmitEnd();
+        }
+    }
+
+    private void EmitEnd()
+    {
+        if (!AllowHalfOpen)
+        {
+            // Node's onReadableStreamEnd (installed first) swaps in writeAfterFIN: once ended, writes
+            // fail with EPIPE. The automatic end() itself runs on the next tick (Duplex onEndNT), so a
+            // write made inside an "end" listener still goes out.
+            lock (_sync)
+            {
+                _endedByPeer = true;
+            }
+            Loop.NextTick(() => End());
+        }
+        Emit("end");
+        MaybeAutoDestroy();
+    }
+
+    /// <summary>Node's autoDestroy: once "end" was emitted and "finish" too, the socket is destroyed.</summary>
+    private void MaybeAutoDestroy()
+    {
+        bool destroy;
+        lock (_sync)
+        {
+            destroy = _endEmitted && _finished && !_destroyed;
+        }
+        if (destroy)
+        {
+            Destroy();
+        }
+    }
+
+    /// <summary>A chunk, an end of input (both null) or a read error, as the transport produced it.</summary>
+    private readonly record struct Incoming(byte[]? Data, Exception? Error);
+}

@@ -1,0 +1,465 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net.Sockets;
+using NetServer.Internal;
+
+namespace NetServer;
+
+/// <summary>
+/// The writable side: Node's write queue over Kestrel's output pipe. One flush is in flight at a
+/// time; writes made meanwhile are queued and go out together in the next flush (like writev).
+/// </summary>
+public sealed partial class Socket
+{
+    private readonly Queue<PendingWrite> _writeQueue = new();
+    private List<Action>? _finishCallbacks;
+    private long _writableLength;
+    private long _bytesWritten;
+    private int _corked;
+    private bool _flushing;
+    private bool _ending;
+    private bool _finishing;
+    private bool _finished;
+    private bool _needDrain;
+
+    /// <summary>Bytes written so far, including bytes still queued (Node counts them at <c>write()</c>); kept after close.</summary>
+    public long BytesWritten
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _bytesWritten;
+            }
+        }
+    }
+
+    /// <summary>True while <see cref="Write(byte[], Action{Exception?}?)"/> is allowed (not ended, not destroyed).</summary>
+    public bool Writable
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return WritableLocked;
+            }
+        }
+    }
+
+    /// <summary>True once <see cref="End(Action?)"/> has been called.</summary>
+    public bool WritableEnded
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _ending;
+            }
+        }
+    }
+
+    /// <summary>True once <c>"finish"</c> has been emitted: every byte was handed to the kernel and FIN sent.</summary>
+    public bool WritableFinished
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _finished;
+            }
+        }
+    }
+
+    /// <summary>True after a write returned false, until <c>"drain"</c>.</summary>
+    public bool WritableNeedDrain
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _needDrain;
+            }
+        }
+    }
+
+    /// <summary>Bytes written but not yet handed to the kernel.</summary>
+    public long WritableLength
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _writableLength;
+            }
+        }
+    }
+
+    /// <summary>The writable high-water mark in bytes (from <see cref="ServerOptions.HighWaterMark"/>).</summary>
+    public int WritableHighWaterMark { get; }
+
+    private bool WritableLocked => !_destroyed && !_ending;
+
+    /// <summary>
+    /// Queues <paramref name="data"/> for sending. Returns false once the unsent bytes reach the
+    /// high-water mark; <c>"drain"</c> follows when they have all been handed to the kernel.
+    /// </summary>
+    /// <param name="data">The bytes; the socket keeps a reference until sent, so do not reuse the array.</param>
+    /// <param name="cb">Called with null once handed to the kernel, or with the error.</param>
+    /// <returns>False when the caller should wait for <c>"drain"</c>.</returns>
+    public bool Write(byte[] data, Action<Exception?>? cb = null)
+    {
+        if (data is null)
+        {
+            throw NodeErrors.NullValues();
+        }
+        return WriteCore(data, cb);
+    }
+
+    /// <summary>Writes <paramref name="data"/> encoded as UTF-8.</summary>
+    /// <param name="data">The text.</param>
+    /// <param name="cb">Called with null once handed to the kernel, or with the error.</param>
+    /// <returns>False when the caller should wait for <c>"drain"</c>.</returns>
+    public bool Write(string data, Action<Exception?>? cb = null) => Write(data, "utf8", cb);
+
+    /// <summary>Writes <paramref name="data"/> in a Node encoding (<c>utf8</c>, <c>hex</c>, <c>base64</c>, <c>latin1</c>...).</summary>
+    /// <param name="data">The text.</param>
+    /// <param name="encoding">The encoding; unknown names throw <c>ERR_UNKNOWN_ENCODING</c>.</param>
+    /// <param name="cb">Called with null once handed to the kernel, or with the error.</param>
+    /// <returns>False when the caller should wait for <c>"drain"</c>.</returns>
+    public bool Write(string data, string encoding, Action<Exception?>? cb = null)
+    {
+        if (data is null)
+        {
+            throw NodeErrors.NullValues();
+        }
+        return WriteCore(NodeEncoding.GetBytes(data, NodeEncoding.Normalize(encoding ?? "utf8")), cb);
+    }
+
+    /// <summary>Ends the writable side: FIN is sent after every queued byte; <paramref name="cb"/> and <c>"finish"</c> follow.</summary>
+    /// <param name="cb">Runs on finish, before the <c>"finish"</c> listeners.</param>
+    /// <returns>This socket.</returns>
+    public Socket End(Action? cb = null) => EndCore(null, cb);
+
+    /// <summary>Writes <paramref name="data"/>, then ends.</summary>
+    /// <param name="data">The last bytes.</param>
+    /// <param name="cb">Runs on finish.</param>
+    /// <returns>This socket.</returns>
+    public Socket End(byte[] data, Action? cb = null) => EndCore(data ?? throw NodeErrors.NullValues(), cb);
+
+    /// <summary>Writes <paramref name="data"/> as UTF-8, then ends.</summary>
+    /// <param name="data">The last text.</param>
+    /// <param name="cb">Runs on finish.</param>
+    /// <returns>This socket.</returns>
+    public Socket End(string data, Action? cb = null) => End(data, "utf8", cb);
+
+    /// <summary>Writes <paramref name="data"/> in <paramref name="encoding"/>, then ends.</summary>
+    /// <param name="data">The last text.</param>
+    /// <param name="encoding">A Node encoding name.</param>
+    /// <param name="cb">Runs on finish.</param>
+    /// <returns>This socket.</returns>
+    public Socket End(string data, string encoding, Action? cb = null) =>
+        EndCore(NodeEncoding.GetBytes(data ?? throw NodeErrors.NullValues(), NodeEncoding.Normalize(encoding ?? "utf8")), cb);
+
+    /// <summary>Buffers writes until <see cref="Uncork"/> (calls nest, as Node).</summary>
+    /// <returns>This socket.</returns>
+    public Socket Cork()
+    {
+        lock (_sync)
+        {
+            _corked++;
+        }
+        return this;
+    }
+
+    /// <summary>Releases one <see cref="Cork"/>; the last one sends everything buffered in one flush.</summary>
+    /// <returns>This socket.</returns>
+    public Socket Uncork()
+    {
+        lock (_sync)
+        {
+            if (_corked > 0 && --_corked == 0)
+            {
+                PumpWritesLocked();
+            }
+        }
+        return this;
+    }
+
+    private bool WriteCore(byte[] data, Action<Exception?>? cb)
+    {
+        Exception? refused = null;
+        bool destroyOnRefusal;
+        lock (_sync)
+        {
+            if (_destroyed)
+            {
+                refused = NodeErrors.StreamDestroyed("write");
+                destroyOnRefusal = false;
+            }
+            else if (_ending)
+            {
+                refused = _endedByPeer ? NodeErrors.EndedByPeer() : NodeErrors.WriteAfterEnd();
+                destroyOnRefusal = true;
+            }
+            else
+            {
+                _writableLength += data.Length;
+                _bytesWritten += data.Length;
+                _writeQueue.Enqueue(new PendingWrite(data, cb));
+                PumpWritesLocked();
+                var ok = _writableLength < WritableHighWaterMark;
+                if (!ok)
+                {
+                    _needDrain = true;
+                }
+                destroyOnRefusal = false;
+                _lastActivity = Loop.Now;
+                return ok;
+            }
+        }
+        if (cb is not null)
+        {
+            Loop.NextTick(() => cb(refused));
+        }
+        if (destroyOnRefusal)
+        {
+            Destroy(refused);
+        }
+        return false;
+    }
+
+    private Socket EndCore(byte[]? data, Action? cb)
+    {
+        if (data is not null)
+        {
+            WriteCore(data, null);
+        }
+        lock (_sync)
+        {
+            if (cb is not null)
+            {
+                if (_finished)
+                {
+                    Loop.NextTick(cb);
+                }
+                else
+                {
+                    (_finishCallbacks ??= []).Add(cb);
+                }
+            }
+            if (_ending)
+            {
+                return this;
+            }
+            _ending = true;
+            _corked = 0;
+            if (!_destroyed)
+            {
+                PumpWritesLocked();
+            }
+        }
+        return this;
+    }
+
+    /// <summary>Sends what is queued unless a flush is in flight or the socket is corked; finishes after the last byte when ending.</summary>
+    private void PumpWritesLocked()
+    {
+        while (!_destroyed && !_flushing && _corked == 0 && _writeQueue.Count > 0)
+        {
+            var batch = new WriteBatch();
+            while (_writeQueue.TryDequeue(out var write))
+            {
+                _output.Write(write.Data.AsSpan());
+                batch.Add(write);
+            }
+            ValueTask<FlushResult> flush;
+            try
+            {
+                flush = _output.FlushAsync();
+            }
+            catch (InvalidOperationException ex)
+            {
+                CompleteBatchLocked(batch, NodeErrors.SystemCall("EPIPE", "write", ex));
+                return;
+            }
+            if (!flush.IsCompleted)
+            {
+                _flushing = true;
+                _ = AwaitFlushAsync(flush, batch);
+                return;
+            }
+            CompleteBatchLocked(batch, FlushError(flush));
+        }
+        if (_ending && !_finishing && !_flushing && _writeQueue.Count == 0 && !_destroyed)
+        {
+            StartFinishLocked();
+        }
+    }
+
+    private async Task AwaitFlushAsync(ValueTask<FlushResult> flush, WriteBatch batch)
+    {
+        Exception? error;
+        try
+        {
+            var result = await flush.ConfigureAwait(false);
+            error = result.IsCompleted ? NodeErrors.SystemCall("EPIPE", "write") : null;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or InvalidOperationException or OperationCanceledException)
+        {
+            error = NodeErrors.SystemCall(NodeErrors.CodeOf(ex), "write", ex);
+        }
+        lock (_sync)
+        {
+            _flushing = false;
+            CompleteBatchLocked(batch, error);
+            PumpWritesLocked();
+        }
+    }
+
+    private static NodeSystemError? FlushError(ValueTask<FlushResult> flush)
+    {
+        try
+        {
+            return flush.Result.IsCompleted ? NodeErrors.SystemCall("EPIPE", "write") : null;
+        }
+        catch (Exception ex) when (ex is IOException or SocketException or InvalidOperationException or OperationCanceledException)
+        {
+            return NodeErrors.SystemCall(NodeErrors.CodeOf(ex), "write", ex);
+        }
+    }
+
+    /// <summary>A flush finished: the bytes left user space; run their callbacks and maybe <c>"drain"</c> on the loop (Node's afterWrite).</summary>
+    private void CompleteBatchLocked(WriteBatch batch, Exception? error)
+    {
+        _writableLength -= batch.Bytes;
+        if (error is not null)
+        {
+            if (!_destroyed)
+            {
+                Loop.NextTick(() => Destroy(error));
+            }
+            if (batch.Callbacks is { } failed)
+            {
+                Loop.NextTick(() =>
+                {
+                    foreach (var cb in failed)
+                    {
+                        cb(error);
+                    }
+                });
+            }
+            return;
+        }
+        if (batch.Callbacks is null && !_needDrain)
+        {
+            return;
+        }
+        var callbacks = batch.Callbacks;
+        Loop.NextTick(() =>
+        {
+            if (callbacks is not null)
+            {
+                foreach (var cb in callbacks)
+                {
+                    cb(null);
+                }
+            }
+            bool drain;
+            lock (_sync)
+            {
+                drain = _needDrain && _writableLength == 0 && !_destroyed;
+                if (drain)
+                {
+                    _needDrain = false;
+                }
+            }
+            if (drain)
+            {
+                Emit("drain");
+            }
+        });
+    }
+
+    /// <summary>
+    /// Node's final/shutdown: every byte is in the kernel now. While the peer may still send, FIN goes
+    /// out with <c>shutdown(SHUT_WR)</c> so reading continues (a real half-close); once the peer has
+    /// ended, completing Kestrel's output closes both directions.
+    /// </summary>
+    private void StartFinishLocked()
+    {
+        _finishing = true;
+        var peerDone = _eof;
+        if (!peerDone && _preciseDrain && _raw is not null)
+        {
+            try
+            {
+                _raw.Shutdown(SocketShutdown.Send);
+            }
+            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+            {
+                // The connection is already gone; the read side reports how.
+            }
+        }
+        else
+        {
+            _output.Complete();
+        }
+        Loop.Post(OnFinish);
+    }
+
+    private void OnFinish()
+    {
+        List<Action>? callbacks;
+        lock (_sync)
+        {
+            if (_destroyed)
+            {
+                return;
+            }
+            _finished = true;
+            callbacks = _finishCallbacks;
+            _finishCallbacks = null;
+        }
+        if (callbacks is not null)
+        {
+            foreach (var cb in callbacks)
+            {
+                cb();
+            }
+        }
+        Emit("finish");
+        MaybeAutoDestroy();
+    }
+
+    private List<Action<Exception?>>? TakeQueuedCallbacksLocked()
+    {
+        List<Action<Exception?>>? callbacks = null;
+        while (_writeQueue.TryDequeue(out var write))
+        {
+            if (write.Callback is { } cb)
+            {
+                (callbacks ??= []).Add(cb);
+            }
+        }
+        return callbacks;
+    }
+
+    private readonly record struct PendingWrite(byte[] Data, Action<Exception?>? Callback);
+
+    /// <summary>The writes one flush carries: their size and the callbacks to run when it completes.</summary>
+    private sealed class WriteBatch
+    {
+        public long Bytes { get; private set; }
+
+        public List<Action<Exception?>>? Callbacks { get; private set; }
+
+        public void Add(PendingWrite write)
+        {
+            Bytes += write.Data.Length;
+            if (write.Callback is { } cb)
+            {
+                (Callbacks ??= []).Add(cb);
+            }
+        }
+    }
+}

@@ -1,0 +1,433 @@
+using System.IO.Pipelines;
+using System.Net;
+using System.Net.Sockets;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Connections.Features;
+using NetServer.Events;
+using NetServer.Internal;
+using NetServer.Kestrel;
+using RawSocket = System.Net.Sockets.Socket;
+
+namespace NetServer;
+
+/// <summary>
+/// Node's server-side <c>net.Socket</c> over one Kestrel <see cref="ConnectionContext"/>: reads from
+/// <c>Transport.Input</c>, writes to <c>Transport.Output</c>, and emits <c>"data"</c>, <c>"end"</c>,
+/// <c>"finish"</c>, <c>"close"</c>, <c>"error"</c>, <c>"drain"</c> and <c>"timeout"</c> on its loop
+/// with Node's stream rules (buffering until a reader exists, backpressure, half-close, autoDestroy).
+/// </summary>
+/// <remarks>Every public member may be called from any thread; events are delivered on <see cref="Loop"/>.</remarks>
+public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
+{
+    private readonly Lock _sync = new();
+    private readonly Server _server;
+    private readonly ConnectionContext _connection;
+    private readonly TaskCompletionSource _done;
+    private readonly PipeReader _input;
+    private readonly PipeWriter _output;
+    private readonly RawSocket? _raw;
+    private readonly IPEndPoint? _local;
+    private readonly IPEndPoint? _remote;
+    private readonly bool _isPipe;
+    private readonly bool _preciseDrain;
+    private bool _destroyed;
+    private bool _hadError;
+    private bool _remoteObserved;
+    private bool _holdsLoopRef;
+    private bool _unref;
+    private bool _closeEmitted;
+    private LoopTimer? _idleTimer;
+    private int? _timeout;
+    private long _lastActivity;
+
+    internal Socket(Server server, ConnectionContext connection, TaskCompletionSource done)
+    {
+        _server = server;
+        _connection = connection;
+        _done = done;
+        Loop = server.Loop;
+        _input = connection.Transport.Input;
+        _output = connection.Transport.Output;
+        _raw = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
+        _local = connection.LocalEndPoint as IPEndPoint;
+        _remote = connection.RemoteEndPoint as IPEndPoint;
+        _isPipe = _local is null;
+        // Only our own transport guarantees that a completed flush means "handed to the kernel".
+        _preciseDrain = connection.Features.Get<IOwnTransportFeature>() is not null;
+
+        var options = server.Options;
+        AllowHalfOpen = options.AllowHalfOpen;
+        ReadableHighWaterMark = options.EffectiveHighWaterMark;
+        WritableHighWaterMark = options.EffectiveHighWaterMark;
+        if (options.PauseOnConnect)
+        {
+            _flowing = false;
+            _readingHeld = true;
+        }
+        if (!_isPipe && _raw is not null)
+        {
+            _raw.NoDelay = options.NoDelay;
+            if (options.KeepAlive)
+            {
+                ApplyKeepAlive(true, options.EffectiveKeepAliveInitialDelay);
+            }
+        }
+        _lastActivity = Loop.Now;
+        _holdsLoopRef = true;
+        Loop.AddRef();
+    }
+
+    /// <summary>The loop on which this socket's events are emitted.</summary>
+    public EventLoop Loop { get; }
+
+    /// <summary>The server that accepted this socket (Node's <c>socket.server</c>).</summary>
+    public Server Server => _server;
+
+    /// <summary>
+    /// <b>Beyond Node:</b> the Kestrel connection underneath, for zero-copy work on
+    /// <c>Transport.Input</c>/<c>Output</c>. Reading or writing it directly bypasses this socket's
+    /// events and counters; do it only on a socket you have paused and will not write through.
+    /// </summary>
+    public ConnectionContext Connection => _connection;
+
+    /// <summary>The peer's IP, e.g. <c>'::ffff:127.0.0.1'</c> on a dual-stack server; null on IPC sockets, and after close unless read while open (Node).</summary>
+    public string? RemoteAddress => ObserveRemote() is { } r ? AddressInfo.FormatAddress(r.Address) : null;
+
+    /// <summary>The peer's port; null on IPC sockets.</summary>
+    public int? RemotePort => ObserveRemote()?.Port;
+
+    /// <summary><c>"IPv4"</c> or <c>"IPv6"</c>; null on IPC sockets.</summary>
+    public string? RemoteFamily => ObserveRemote() is { } r ? AddressInfo.FamilyOf(r.Address) : null;
+
+    /// <summary>The local IP the peer connected to; null on IPC sockets and after destroy (Node clears it).</summary>
+    public string? LocalAddress => LiveLocal() is { } l ? AddressInfo.FormatAddress(l.Address) : null;
+
+    /// <summary>The local port; null on IPC sockets and after destroy.</summary>
+    public int? LocalPort => LiveLocal()?.Port;
+
+    /// <summary>The local family; null on IPC sockets and after destroy.</summary>
+    public string? LocalFamily => LiveLocal() is { } l ? AddressInfo.FamilyOf(l.Address) : null;
+
+    /// <summary>True once <see cref="Destroy"/> has run (by the user, an error, or the end of both sides).</summary>
+    public bool Destroyed
+    {
+        get
+        {
+            lock (_sync)
+            {
+                return _destroyed;
+            }
+        }
+    }
+
+    /// <summary>Inherited from <see cref="ServerOptions.AllowHalfOpen"/>.</summary>
+    public bool AllowHalfOpen { get; }
+
+    /// <summary>The idle timeout set by <see cref="SetTimeout"/>; null until set.</summary>
+    public int? Timeout => _timeout;
+
+    /// <summary>Always false on an accepted socket (it is connected when <c>"connection"</c> fires).</summary>
+#pragma warning disable CA1822 // Instance members, as on Node's socket.
+    public bool Connecting => false;
+
+    /// <summary>Always false on an accepted socket.</summary>
+    public bool Pending => false;
+#pragma warning restore CA1822
+
+    /// <summary><c>"open"</c>, <c>"readOnly"</c>, <c>"writeOnly"</c> or <c>"closed"</c> (<c>"opening"</c> only applies to clients).</summary>
+    public string ReadyState
+    {
+        get
+        {
+            lock (_sync)
+            {
+                var readable = ReadableLocked;
+                var writable = WritableLocked;
+                return readable && writable ? "open" : readable ? "readOnly" : writable ? "writeOnly" : "closed";
+            }
+        }
+    }
+
+    /// <summary>Node's <c>address()</c>: the local <see cref="AddressInfo"/>; null on IPC sockets and after destroy.</summary>
+    /// <returns>The local address, or null.</returns>
+    public object? Address() => AddressInfo.From(LiveLocal());
+
+    /// <summary>
+    /// Closes the connection and releases it: pending writes fail with <c>ERR_STREAM_DESTROYED</c>;
+    /// with <paramref name="error"/>, <c>"error"</c> is emitted, then <c>"close"</c>(true).
+    /// </summary>
+    /// <param name="error">The error to report, if any.</param>
+    /// <returns>This socket.</returns>
+    public Socket Destroy(Exception? error = null)
+    {
+        List<Action<Exception?>>? orphaned;
+        lock (_sync)
+        {
+            if (_destroyed)
+            {
+                return this;
+            }
+            _destroyed = true;
+            _hadError = error is not null;
+            orphaned = TakeQueuedCallbacksLocked();
+            SignalReadPermitLocked();
+            if (_readLoopState != ReadLoopState.Running)
+            {
+                _done.TrySetResult();
+            }
+        }
+        _idleTimer?.Dispose();
+        _server.OnSocketDestroyed();
+        try
+        {
+            _input.CancelPendingRead();
+            _output.Complete();
+        }
+        catch (InvalidOperationException)
+        {
+            // The transport finished on its own first; nothing is left to close.
+        }
+        if (orphaned is not null)
+        {
+            var destroyedError = error ?? NodeErrors.StreamDestroyed("write");
+            foreach (var cb in orphaned)
+            {
+                Loop.NextTick(() => cb(destroyedError));
+            }
+        }
+        if (error is not null)
+        {
+            Loop.NextTick(() => Emit1("error", error));
+        }
+        Loop.Post(EmitClose);
+        return this;
+    }
+
+    /// <summary>Closes the TCP connection with a RST (Node's <c>resetAndDestroy()</c>); throws <c>ERR_INVALID_HANDLE_TYPE</c> on IPC sockets.</summary>
+    /// <returns>This socket.</returns>
+    public Socket ResetAndDestroy()
+    {
+        if (_isPipe)
+        {
+            throw NodeErrors.InvalidHandleType();
+        }
+        if (!Destroyed)
+        {
+            _connection.Abort(new ConnectionAbortedException("resetAndDestroy()"));
+        }
+        return Destroy();
+    }
+
+    /// <summary>Ends the writable side, then destroys once everything is flushed (Node's <c>destroySoon()</c>).</summary>
+    public void DestroySoon()
+    {
+        bool finished;
+        lock (_sync)
+        {
+            finished = _finished;
+        }
+        if (finished)
+        {
+            Destroy();
+            return;
+        }
+        Once("finish", () => Destroy());
+        End();
+    }
+
+    /// <summary>Sets the idle timeout: <c>"timeout"</c> is emitted once per idle period; the socket stays open. 0 disables.</summary>
+    /// <param name="ms">Milliseconds of inactivity; 0 disables.</param>
+    /// <param name="cb">Added as a once <c>"timeout"</c> listener (removed when <paramref name="ms"/> is 0).</param>
+    /// <returns>This socket.</returns>
+    public Socket SetTimeout(int ms, Action? cb = null)
+    {
+        if (ms < 0)
+        {
+            throw NodeErrors.OutOfRange("msecs", "a non-negative finite number", ms);
+        }
+        _timeout = ms;
+        if (ms == 0)
+        {
+            _idleTimer?.Dispose();
+            if (cb is not null)
+            {
+                Off("timeout", cb);
+            }
+            return this;
+        }
+        if (cb is not null)
+        {
+            Once("timeout", cb);
+        }
+        _lastActivity = Loop.Now;
+        if (_idleTimer is null)
+        {
+            _idleTimer = Loop.SetTimeout(OnIdleTimer, ms).Unref();
+        }
+        else
+        {
+            _idleTimer.Refresh(ms);
+        }
+        return this;
+    }
+
+    /// <summary>Enables or disables Nagle's algorithm (no-op on IPC sockets).</summary>
+    /// <param name="noDelay">True disables Nagle.</param>
+    /// <returns>This socket.</returns>
+    public Socket SetNoDelay(bool noDelay = true)
+    {
+        if (!_isPipe && _raw is not null && !Destroyed)
+        {
+            _raw.NoDelay = noDelay;
+        }
+        return this;
+    }
+
+    /// <summary>Enables or disables TCP keep-alive (no-op on IPC sockets).</summary>
+    /// <param name="enable">True enables keep-alive probes.</param>
+    /// <param name="initialDelayMs">Idle time before the first probe, in milliseconds (whole seconds are used, as Node).</param>
+    /// <returns>This socket.</returns>
+    public Socket SetKeepAlive(bool enable = false, int initialDelayMs = 0)
+    {
+        if (!_isPipe && _raw is not null && !Destroyed)
+        {
+            ApplyKeepAlive(enable, Math.Max(0, initialDelayMs));
+        }
+        return this;
+    }
+
+    /// <summary>Lets the loop finish while this socket is open (Node's <c>unref()</c>).</summary>
+    /// <returns>This socket.</returns>
+    public Socket Unref()
+    {
+        lock (_sync)
+        {
+            _unref = true;
+            UpdateLoopRefLocked();
+        }
+        return this;
+    }
+
+    /// <summary>Makes the socket keep the loop alive while open (the default).</summary>
+    /// <returns>This socket.</returns>
+    public Socket Ref()
+    {
+        lock (_sync)
+        {
+            _unref = false;
+            UpdateLoopRefLocked();
+        }
+        return this;
+    }
+
+    /// <summary>Node's <c>src.pipe(dest)</c>: writes every chunk to <paramref name="destination"/>, pausing this socket while it is full.</summary>
+    /// <param name="destination">The socket to write to (may be this socket: an echo).</param>
+    /// <param name="end">End <paramref name="destination"/> when this socket ends.</param>
+    /// <returns><paramref name="destination"/>.</returns>
+    public Socket Pipe(Socket destination, bool end = true)
+    {
+        ArgumentNullException.ThrowIfNull(destination);
+        destination.On("drain", () => Resume());
+        if (end)
+        {
+            Once("end", () => destination.End());
+        }
+        On<object>("data", chunk =>
+        {
+            var ok = chunk is string s ? destination.Write(s) : destination.Write((byte[])chunk);
+            if (!ok)
+            {
+                Pause();
+            }
+        });
+        return destination;
+    }
+
+    void ILoopWorkItem.Execute() => DrainInbox();
+
+    private void ApplyKeepAlive(bool enable, int initialDelayMs)
+    {
+        _raw!.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, enable);
+        if (enable && initialDelayMs >= 1000)
+        {
+            _raw.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, initialDelayMs / 1000);
+        }
+    }
+
+    private IPEndPoint? ObserveRemote()
+    {
+        lock (_sync)
+        {
+            if (_destroyed)
+            {
+                return _remoteObserved ? _remote : null;
+            }
+            _remoteObserved = _remote is not null;
+            return _remote;
+        }
+    }
+
+    private IPEndPoint? LiveLocal()
+    {
+        lock (_sync)
+        {
+            return _destroyed ? null : _local;
+        }
+    }
+
+    private void OnActivity()
+    {
+        _lastActivity = Loop.Now;
+        if (_timeout is > 0 and var ms && _idleTimer is { Active: false } timer && !Destroyed)
+        {
+            timer.Refresh(ms);
+        }
+    }
+
+    private void OnIdleTimer()
+    {
+        if (Destroyed || _timeout is not > 0)
+        {
+            return;
+        }
+        var idle = Loop.Now - _lastActivity;
+        if (idle >= _timeout.Value)
+        {
+            Emit("timeout");
+        }
+        else
+        {
+            _idleTimer!.Refresh((int)(_timeout.Value - idle));
+        }
+    }
+
+    private void EmitClose()
+    {
+        bool hadError;
+        lock (_sync)
+        {
+            hadError = _hadError;
+            _closeEmitted = true;
+            UpdateLoopRefLocked();
+        }
+        Emit1("close", hadError);
+    }
+
+    private void UpdateLoopRefLocked()
+    {
+        var want = !_unref && !_closeEmitted;
+        if (want == _holdsLoopRef)
+        {
+            return;
+        }
+        _holdsLoopRef = want;
+        if (want)
+        {
+            Loop.AddRef();
+        }
+        else
+        {
+            Loop.ReleaseRef();
+        }
+    }
+}
