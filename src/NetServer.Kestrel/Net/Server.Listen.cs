@@ -314,6 +314,7 @@ public sealed partial class Server
             }
             _listener = listener;
             _pendingListen = false;
+            _closeRequested = false;
             UpdateLoopRefLocked();
         }
         listener.Start(

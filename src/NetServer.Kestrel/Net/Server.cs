@@ -28,6 +28,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
     private int _connections;
     private int _listenGeneration;
     private bool _pendingListen;
+    private bool _closeRequested;
     private bool _unref;
     private bool _holdsLoopRef;
     private CancellationTokenRegistration _signalRegistration;
@@ -191,6 +192,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
             listener = _listener;
             _listener = null;
             _pendingListen = false;
+            _closeRequested = true;
             _listenGeneration++;
             _signalRegistration.Dispose();
             _signalRegistration = default;
@@ -253,11 +255,18 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
     /// <summary>A socket was destroyed: Node decrements the count synchronously in <c>destroy()</c>.</summary>
     internal void OnSocketDestroyed()
     {
+        bool closing;
         lock (_sync)
         {
             _connections--;
+            // Node's check is "no handle": a server fed by a user's Kestrel never has one, so only
+            // a server that was asked to close emits "close" when its last connection goes.
+            closing = _closeRequested;
         }
-        EmitCloseIfDrained();
+        if (closing)
+        {
+            EmitCloseIfDrained();
+        }
     }
 
     /// <summary>Node's <c>_emitCloseIfDrained</c>: schedule <c>"close"</c> once there is no handle and no connection.</summary>
@@ -298,8 +307,16 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
             return;
         }
         var socket = new Socket(this, connection, done);
-        Emit1("connection", socket);
-        socket.StartReading();
+        try
+        {
+            Emit1("connection", socket);
+        }
+        finally
+        {
+            // Node starts reading before emitting "connection"; a throwing listener must not
+            // leave the socket deaf (the exception itself goes on to "uncaughtException").
+            socket.StartReading();
+        }
     }
 
     private void Drop(ConnectionContext connection)

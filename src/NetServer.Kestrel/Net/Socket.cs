@@ -161,6 +161,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     public Socket Destroy(Exception? error = null)
     {
         List<Action<Exception?>>? orphaned;
+        bool readLoopRunning;
         lock (_sync)
         {
             if (_destroyed)
@@ -171,22 +172,21 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
             _hadError = error is not null;
             orphaned = TakeQueuedCallbacksLocked();
             SignalReadPermitLocked();
-            if (_readLoopState != ReadLoopState.Running)
+            readLoopRunning = _readLoopState == ReadLoopState.Running;
+            if (!readLoopRunning)
             {
                 _done.TrySetResult();
             }
         }
         _idleTimer?.Dispose();
         _server.OnSocketDestroyed();
-        try
+        if (readLoopRunning)
         {
+            // Wakes a pending ReadAsync; the read loop then completes the reader itself.
             _input.CancelPendingRead();
-            _output.Complete();
         }
-        catch (InvalidOperationException)
-        {
-            // The transport finished on its own first; nothing is left to close.
-        }
+        // Completing the output makes Kestrel's send loop flush, send FIN and close the socket.
+        _output.Complete();
         if (orphaned is not null)
         {
             var destroyedError = error ?? NodeErrors.StreamDestroyed("write");
