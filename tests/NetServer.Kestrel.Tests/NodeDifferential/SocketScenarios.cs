@@ -293,4 +293,51 @@ public sealed partial class NodeDifferentialTests
         await c.EndAsync("abc");
         await t.WaitFor("done");
     });
+
+    [Fact]
+    public Task Destroy_with_error() => Compare("destroy-with-error", async t =>
+    {
+        Server server = null!;
+        server = _t.CreateServer(sock =>
+        {
+            sock.On<Exception>("error", e => t.Log("error", e.Message, sock.Destroyed));
+            sock.On<bool>("close", hadError =>
+            {
+                t.Log("close", hadError);
+                server.Close(_ => t.Done());
+            });
+            var r = sock.Destroy(new InvalidOperationException("boom"));
+            t.Log("after destroy", ReferenceEquals(r, sock), sock.Destroyed, sock.ReadyState);
+        });
+        await server.ListenAsync(0, "127.0.0.1");
+        await using var c = await NodePeer.ConnectAsync(server);
+        await t.WaitFor("done");
+    });
+
+    [Fact]
+    public Task Write_after_peer_end() => Compare("write-after-peer-end", async t =>
+    {
+        Server server = null!;
+        server = _t.CreateServer(sock =>
+        {
+            sock.On<byte[]>("data", d => t.Log("data", Text(d)));
+            sock.On("end", () => t.Log("end", sock.Writable));
+            sock.On("finish", () =>
+            {
+                t.Log("finish", sock.Destroyed);
+                var r = sock.Write("late", err => t.Log("write callback", Code(err), err?.Message));
+                t.Log("write returned", r);
+            });
+            sock.On<Exception>("error", e => t.Log("error", Code(e), e.Message));
+            sock.On<bool>("close", hadError =>
+            {
+                t.Log("close", hadError);
+                server.Close(_ => t.Done());
+            });
+        });
+        await server.ListenAsync(0, "127.0.0.1");
+        await using var c = await NodePeer.ConnectAsync(server);
+        await c.EndAsync("hello");
+        await t.WaitFor("done");
+    });
 }
