@@ -29,7 +29,7 @@ public sealed class NodePeer : IAsyncDisposable
     public static async Task<NodePeer> ConnectAsync(IPAddress address, int port) =>
         new(await Client.ConnectAsync(address, port), autoEnd: true);
 
-    public static async Task<NodePeer> ConnectUnixAsync(string path) => new(await Client.ConnectUnixAsync(path), autoEnd: true);
+    public static async Task<NodePeer> ConnectUnixAsync(string path, bool autoEnd = true) => new(await Client.ConnectUnixAsync(path), autoEnd);
 
     public Task SendAsync(string text) => Client.SendAsync(text);
 
