@@ -218,7 +218,8 @@ public class EventEmitter
                 {
                     Remove(eventName, listener);
                 }
-                listener.Invoke(args);
+                // The span overload: Invoke(args) would bind to the generic Invoke<object?[]> and pass the array as one argument.
+                listener.Invoke(new ReadOnlySpan<object?>(args));
             }
         }
         return true;

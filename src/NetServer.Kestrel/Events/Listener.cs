@@ -25,7 +25,8 @@ internal abstract class Listener
     public virtual void Invoke<T>(T arg)
     {
         object?[] one = [arg];
-        Invoke(one);
+        // Explicitly the span overload: Invoke(one) would bind to Invoke<object?[]> and recurse forever.
+        Invoke(new ReadOnlySpan<object?>(one));
     }
 
     protected static T Arg<T>(ReadOnlySpan<object?> args, int index) =>
