@@ -218,7 +218,7 @@ public class EventEmitter
                 {
                     Remove(eventName, listener);
                 }
-                listener.Invoke(args);
+                listener.Invoke(new ReadOnlySpan<object?>(args));
             }
         }
         return true;
@@ -264,7 +264,7 @@ public class EventEmitter
                 {
                     Remove(eventName, listener);
                 }
-                listener.Invoke(arg);
+                listener.InvokeOne(arg);
             }
         }
         return true;
