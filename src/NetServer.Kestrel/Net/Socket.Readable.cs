@@ -21,7 +21,7 @@ public sealed partial class Socket
     private bool _endedByPeer;
     private ReadLoopState _readLoopState;
     private TaskCompletionSource? _readPermit;
-    private Func<byte[], string>? _decoder;
+    private Func<byte[]?, string>? _decoder;
 
     private enum ReadLoopState
     {
@@ -324,7 +324,11 @@ public sealed partial class Socket
             }
             if (_decoder is { } decode)
             {
-                Emit1("data", decode(chunk));
+                // Node pushes no empty string: bytes held back by the decoder produce no "data".
+                if (decode(chunk) is { Length: > 0 } text)
+                {
+                    Emit1("data", text);
+                }
             }
             else
             {
@@ -342,6 +346,11 @@ public sealed partial class Socket
         }
         if (end)
         {
+            // Node's onEofChunk: what the decoder held back (a partial base64 group or character) comes out last.
+            if (_decoder is { } decode && decode(null) is { Length: > 0 } tail)
+            {
+                Emit1("data", tail);
+            }
             EmitEnd();
         }
     }
