@@ -11,7 +11,8 @@ public sealed class WriteTests : IDisposable
     [Fact]
     public async Task Write_returns_false_at_the_high_water_mark_then_drain_follows_once_the_peer_reads()
     {
-        const int Chunk = 16 * 1024;
+        const int Chunk = 64 * 1024;
+        const long Total = 32L * 1024 * 1024; // far more than loopback's kernel buffers can absorb
         var result = new TaskCompletionSource<(long Total, bool SawFalse, bool NeedDrain, long Length)>(TaskCreationOptions.RunContinuationsAsynchronously);
         var firstCallback = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
         var drained = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
@@ -20,20 +21,22 @@ public sealed class WriteTests : IDisposable
             s.On("drain", () => drained.TrySetResult());
             var data = new byte[Chunk];
             long total = 0;
-            var ok = true;
-            // The client is not reading: write until the socket says stop (bounded).
-            while (ok && total < 64L * 1024 * 1024)
+            var sawFalse = false;
+            // The client is not reading. Writes after a false return are still queued (Node).
+            while (total < Total)
             {
-                ok = total == 0 ? s.Write(data, e => firstCallback.TrySetResult(e)) : s.Write(data);
+                var ok = total == 0 ? s.Write(data, e => firstCallback.TrySetResult(e)) : s.Write(data);
+                sawFalse |= !ok;
                 total += Chunk;
             }
-            result.SetResult((total, !ok, s.WritableNeedDrain, s.WritableLength));
+            result.SetResult((total, sawFalse, s.WritableNeedDrain, s.WritableLength));
         });
         await using var client = await h.ConnectAsync();
         var (total, sawFalse, needDrain, length) = await result.Task.WithTimeout();
         Assert.True(sawFalse);
         Assert.True(needDrain);
         Assert.True(length >= 1024);
+        await h.SettleAsync();
         Assert.False(drained.Task.IsCompleted);
 
         var received = await client.ReadExactlyAsync((int)total);
