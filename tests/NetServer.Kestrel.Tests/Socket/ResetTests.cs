@@ -75,6 +75,7 @@ public sealed class ResetTests : IDisposable
             s.On<byte[]>("data", _ => s.ResetAndDestroy());
         });
         await using var client = await h.ConnectAsync();
+        await h.NextSocketAsync(); // the connection listener (which sets rec) has run
         await client.SendAsync("x");
         var ex = await Assert.ThrowsAsync<SocketException>(client.ReadAllBytesAsync);
         Assert.Equal(SocketError.ConnectionReset, ex.SocketErrorCode);

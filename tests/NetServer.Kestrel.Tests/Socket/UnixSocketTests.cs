@@ -22,6 +22,7 @@ public sealed class UnixSocketTests : IDisposable
         }, unix: true);
         Assert.IsType<string>(h.Server.Address());
         await using var client = await h.ConnectAsync();
+        var socket = await h.NextSocketAsync();
         Assert.All(await props.Task.WithTimeout(), Assert.Null);
         await client.SendAsync("hello unix");
         Assert.Equal("hello unix", await client.ReadStringAsync(10));
@@ -29,7 +30,6 @@ public sealed class UnixSocketTests : IDisposable
         Assert.Equal("", await client.ReadToEndAsync());
         Assert.False(await rec!.Closed);
         Assert.Equal(["connection", "data:10", "end:writeOnly", "finish:closed", "close:False"], rec.Events);
-        var socket = await h.NextSocketAsync();
         Assert.Equal(10, socket.BytesRead);
         Assert.Equal(10, socket.BytesWritten);
     }

@@ -125,6 +125,7 @@ public sealed class WriteTests : IDisposable
             }));
         });
         await using var client = await h.ConnectAsync();
+        await h.NextSocketAsync(); // the connection listener (which sets rec) has run
         Assert.False(await returned.Task.WithTimeout());
         Assert.True(await rec!.Closed);
         Assert.Equal(["connection", "cb:ERR_STREAM_WRITE_AFTER_END", "error:ERR_STREAM_WRITE_AFTER_END", "close:True"], rec.Events);
@@ -150,6 +151,7 @@ public sealed class WriteTests : IDisposable
             }));
         });
         await using var client = await h.ConnectAsync();
+        await h.NextSocketAsync(); // the connection listener (which sets rec) has run
         Assert.False(await returned.Task.WithTimeout());
         Assert.False(await rec!.Closed);
         await h.SettleAsync();
@@ -174,6 +176,7 @@ public sealed class WriteTests : IDisposable
             })));
         });
         await using var client = await h.ConnectAsync();
+        await h.NextSocketAsync(); // the connection listener (which sets rec) has run
         await client.SendAsync("hello");
         client.ShutdownSend();
         Assert.False(await returned.Task.WithTimeout());
@@ -196,6 +199,7 @@ public sealed class WriteTests : IDisposable
             s.Destroy(new InvalidOperationException("second destroy is a no-op"));
         });
         await using var client = await h.ConnectAsync();
+        await h.NextSocketAsync(); // the connection listener (which sets rec) has run
         Assert.True(await rec!.Closed);
         Assert.Equal(["connection", "error:mine", "close:True"], rec.Events);
         Assert.Same(error, rec.Error);
