@@ -218,7 +218,6 @@ public class EventEmitter
                 {
                     Remove(eventName, listener);
                 }
-                // The span overload: Invoke(args) would bind to the generic Invoke<object?[]> and pass the array as one argument.
                 listener.Invoke(new ReadOnlySpan<object?>(args));
             }
         }
@@ -265,7 +264,7 @@ public class EventEmitter
                 {
                     Remove(eventName, listener);
                 }
-                listener.Invoke(arg);
+                listener.InvokeOne(arg);
             }
         }
         return true;

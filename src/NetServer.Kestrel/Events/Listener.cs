@@ -22,10 +22,11 @@ internal abstract class Listener
     public abstract void Invoke(ReadOnlySpan<object?> args);
 
     /// <summary>Calls a one-argument listener without boxing the argument into an array (the data hot path).</summary>
-    public virtual void Invoke<T>(T arg)
+    /// <remarks>Named apart from <see cref="Invoke(ReadOnlySpan{object?})"/>: with one name, an
+    /// <c>object?[]</c> argument binds to the generic overload (identity beats the span conversion).</remarks>
+    public virtual void InvokeOne<T>(T arg)
     {
         object?[] one = [arg];
-        // Explicitly the span overload: Invoke(one) would bind to Invoke<object?[]> and recurse forever.
         Invoke(new ReadOnlySpan<object?>(one));
     }
 
@@ -39,7 +40,7 @@ internal sealed class Listener0(Action callback, bool once) : Listener(once)
 
     public override void Invoke(ReadOnlySpan<object?> args) => callback();
 
-    public override void Invoke<T>(T arg) => callback();
+    public override void InvokeOne<T>(T arg) => callback();
 }
 
 internal sealed class Listener1<TArg>(Action<TArg> callback, bool once) : Listener(once)
@@ -48,7 +49,7 @@ internal sealed class Listener1<TArg>(Action<TArg> callback, bool once) : Listen
 
     public override void Invoke(ReadOnlySpan<object?> args) => callback(Arg<TArg>(args, 0));
 
-    public override void Invoke<T>(T arg)
+    public override void InvokeOne<T>(T arg)
     {
         if (arg is TArg typed)
         {
@@ -56,7 +57,7 @@ internal sealed class Listener1<TArg>(Action<TArg> callback, bool once) : Listen
         }
         else
         {
-            base.Invoke(arg);
+            base.InvokeOne(arg);
         }
     }
 }

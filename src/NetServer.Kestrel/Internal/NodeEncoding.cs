@@ -29,8 +29,11 @@ internal static class NodeEncoding
         _ => throw NodeErrors.UnknownEncoding(normalized),
     };
 
-    /// <summary>A stateful decoder (Node's StringDecoder): multi-byte characters split across chunks are not mangled.</summary>
-    public static Func<byte[], string> CreateDecoder(string normalized)
+    /// <summary>
+    /// A stateful decoder (Node's StringDecoder): multi-byte characters split across chunks are not mangled.
+    /// Called with null at the end of input, it returns what it held back (Node's <c>decoder.end()</c>).
+    /// </summary>
+    public static Func<byte[]?, string> CreateDecoder(string normalized)
     {
         switch (normalized)
         {
@@ -45,9 +48,9 @@ internal static class NodeEncoding
                     return bytes => Decode(decoder, bytes);
                 }
             case "latin1":
-                return Encoding.Latin1.GetString;
+                return bytes => bytes is null ? "" : Encoding.Latin1.GetString(bytes);
             case "ascii":
-                return bytes => string.Create(bytes.Length, bytes, static (span, b) =>
+                return bytes => bytes is null ? "" : string.Create(bytes.Length, bytes, static (span, b) =>
                 {
                     for (var i = 0; i < b.Length; i++)
                     {
@@ -55,26 +58,28 @@ internal static class NodeEncoding
                     }
                 });
             case "hex":
-                return Convert.ToHexStringLower;
+                return bytes => bytes is null ? "" : Convert.ToHexStringLower(bytes);
             default:
                 return CreateBase64Decoder(normalized == "base64url");
         }
     }
 
-    private static string Decode(Decoder decoder, byte[] bytes)
+    private static string Decode(Decoder decoder, byte[]? bytes)
     {
-        var chars = new char[decoder.GetCharCount(bytes, 0, bytes.Length, flush: false)];
-        var n = decoder.GetChars(bytes, 0, bytes.Length, chars, 0, flush: false);
+        var flush = bytes is null;
+        bytes ??= [];
+        var chars = new char[decoder.GetCharCount(bytes, 0, bytes.Length, flush)];
+        var n = decoder.GetChars(bytes, 0, bytes.Length, chars, 0, flush);
         return new string(chars, 0, n);
     }
 
-    private static Func<byte[], string> CreateBase64Decoder(bool url)
+    private static Func<byte[]?, string> CreateBase64Decoder(bool url)
     {
         var carry = Array.Empty<byte>();
         return bytes =>
         {
-            var all = carry.Length == 0 ? bytes : [.. carry, .. bytes];
-            var whole = all.Length - (all.Length % 3);
+            var all = bytes is null ? carry : carry.Length == 0 ? bytes : [.. carry, .. bytes];
+            var whole = bytes is null ? all.Length : all.Length - (all.Length % 3);
             carry = all[whole..];
             var text = Convert.ToBase64String(all, 0, whole);
             return url ? text.TrimEnd('=').Replace('+', '-').Replace('/', '_') : text;

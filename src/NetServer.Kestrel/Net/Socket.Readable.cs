@@ -7,6 +7,9 @@ namespace NetServer;
 /// <summary>The readable side: a read loop on the transport, an inbox to the event loop, Node's flowing/paused rules.</summary>
 public sealed partial class Socket
 {
+    /// <summary>libuv's read buffer size: the largest <c>"data"</c> chunk Node delivers.</summary>
+    private const int MaxReadChunk = 64 * 1024;
+
     private readonly Queue<byte[]> _readable = new();
     private Queue<Incoming> _inbox = new();
     private Queue<Incoming> _draining = new();
@@ -21,7 +24,7 @@ public sealed partial class Socket
     private bool _endedByPeer;
     private ReadLoopState _readLoopState;
     private TaskCompletionSource? _readPermit;
-    private Func<byte[], string>? _decoder;
+    private Func<byte[]?, string>? _decoder;
 
     private enum ReadLoopState
     {
@@ -171,10 +174,15 @@ public sealed partial class Socket
                 }
                 var result = await _input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
+                var consumedAll = true;
                 if (!buffer.IsEmpty)
                 {
-                    var chunk = buffer.ToArray();
-                    _input.AdvanceTo(buffer.End);
+                    // Node reads at most 64 KiB per chunk and re-checks the high-water mark between
+                    // chunks; the rest stays in the transport's pipe (its backpressure, not our memory).
+                    var slice = buffer.Length > MaxReadChunk ? buffer.Slice(0, MaxReadChunk) : buffer;
+                    consumedAll = slice.Length == buffer.Length;
+                    var chunk = slice.ToArray();
+                    _input.AdvanceTo(slice.End);
                     Deliver(new Incoming(chunk, null));
                 }
                 else
@@ -185,7 +193,7 @@ public sealed partial class Socket
                 {
                     break;
                 }
-                if (result.IsCompleted)
+                if (result.IsCompleted && consumedAll)
                 {
                     Deliver(new Incoming(null, null));
                     break;
@@ -324,7 +332,11 @@ public sealed partial class Socket
             }
             if (_decoder is { } decode)
             {
-                Emit1("data", decode(chunk));
+                // Node pushes no empty string: bytes held back by the decoder produce no "data".
+                if (decode(chunk) is { Length: > 0 } text)
+                {
+                    Emit1("data", text);
+                }
             }
             else
             {
@@ -342,6 +354,11 @@ public sealed partial class Socket
         }
         if (end)
         {
+            // Node's onEofChunk: what the decoder held back (a partial base64 group or character) comes out last.
+            if (_decoder is { } decode && decode(null) is { Length: > 0 } tail)
+            {
+                Emit1("data", tail);
+            }
             EmitEnd();
         }
     }
