@@ -25,7 +25,8 @@ internal abstract class Listener
     public virtual void Invoke<T>(T arg)
     {
         object?[] one = [arg];
-        Invoke(one);
+        // The cast matters: Invoke(one) binds to Invoke<object?[]> and recurses forever.
+        Invoke(new ReadOnlySpan<object?>(one));
     }
 
     protected static T Arg<T>(ReadOnlySpan<object?> args, int index) =>
