@@ -218,7 +218,8 @@ public class EventEmitter
                 {
                     Remove(eventName, listener);
                 }
-                listener.Invoke(args);
+                // The span form on purpose: Invoke(args) binds to Invoke<object?[]> and hands the whole array over as one argument.
+                listener.Invoke(new ReadOnlySpan<object?>(args));
             }
         }
         return true;
