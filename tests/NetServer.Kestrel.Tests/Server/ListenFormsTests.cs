@@ -219,6 +219,10 @@ public sealed class ListenFormsTests : IDisposable
             await ServerTestHelpers.AssertEchoes(client, "through an fd");
         }
         await server.CloseAsync().WithTimeout();
+
+        // Node closes the adopted handle: the port stops accepting.
+        Assert.False(server.Listening);
+        await ServerTestHelpers.AssertRefused(IPAddress.Loopback, port);
     }
 
     [Fact]
