@@ -303,4 +303,45 @@ public sealed class CloseTests : IDisposable
         Assert.Equal(2, listenings);
         await server.CloseAsync().WithTimeout();
     }
+
+    [Fact]
+    public async Task Close_during_a_pending_host_listen_cancels_it()
+    {
+        var server = _t.CreateServer();
+        var listenings = 0;
+        server.On("listening", () => listenings++);
+        var callback = new TaskCompletionSource<Exception?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var closed = Await.Next(server, "close");
+        await _t.Run(() =>
+        {
+            server.Listen(0, "localhost");
+            server.Close(err => callback.TrySetResult(err));
+        });
+        Assert.Equal("ERR_SERVER_NOT_RUNNING", Assert.IsType<NodeError>(await callback.Task.WaitAsync(TestLoop.Timeout)).Code);
+        await closed;
+        // Give the lookup time to finish: it must not bind or emit 'listening' any more.
+        await Dns.GetHostAddressesAsync("localhost");
+        await _t.Flush();
+        Assert.Equal(0, listenings);
+        Assert.False(server.Listening);
+        Assert.Null(server.Address());
+        await _t.Loop.RunAsync().WithTimeout();
+    }
+
+    [Fact]
+    public async Task The_signal_is_forgotten_after_close()
+    {
+        using var cts = new CancellationTokenSource();
+        var server = _t.CreateServer();
+        await _t.ListenOnLoop(server, s => s.Listen(new ServerListenOptions { Port = 0, Signal = cts.Token }));
+        await server.CloseAsync().WithTimeout();
+        await _t.ListenOnLoop(server, s => s.Listen(0));
+        var closes = 0;
+        server.On("close", () => closes++);
+        await cts.CancelAsync();
+        await _t.Flush();
+        Assert.True(server.Listening);
+        Assert.Equal(0, closes);
+        await server.CloseAsync().WithTimeout();
+    }
 }

@@ -100,6 +100,27 @@ public sealed class ListenErrorTests : IDisposable
     }
 
     [Fact]
+    public async Task An_fd_that_is_not_a_socket_gives_an_asynchronous_einval()
+    {
+        using var dir = new TempDir();
+        using var file = File.Create(dir.File("not-a-socket"));
+        var fd = (int)file.SafeFileHandle.DangerousGetHandle();
+        var server = _t.CreateServer();
+        var errorTask = Await.Next<Exception>(server, "error");
+        var threw = await _t.Run(() => Record.Exception(() => server.Listen(new ServerListenOptions { Fd = fd })));
+        Assert.Null(threw);
+        var e = Assert.IsType<NodeSystemError>(await errorTask);
+        Assert.Equal("EINVAL", e.Code);
+        Assert.Equal(-22, e.Errno);
+        Assert.Equal("listen", e.Syscall);
+        Assert.Null(e.Address);
+        Assert.Null(e.Port);
+        Assert.Equal("listen EINVAL: invalid argument", e.Message);
+        Assert.False(server.Listening);
+        Assert.Null(server.Address());
+    }
+
+    [Fact]
     public async Task Unix_path_of_107_bytes_works()
     {
         using var dir = new TempDir();

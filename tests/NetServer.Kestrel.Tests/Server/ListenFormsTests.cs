@@ -318,4 +318,51 @@ public sealed class ListenFormsTests : IDisposable
         Assert.Equal(["listening", "connection"], order);
         await server.CloseAsync().WithTimeout();
     }
+
+    [Fact]
+    public async Task A_second_listen_during_a_pending_lookup_does_not_throw_and_supersedes_the_first()
+    {
+        var server = _t.CreateServer();
+        var trace = new List<string>();
+        server.On("listening", () => trace.Add("listening"));
+        var done = Await.Next(server, "listening");
+        var threw = await _t.Run(() =>
+        {
+            server.Listen(0, "127.0.0.1", () => trace.Add("cb1"));
+            return Record.Exception(() => server.Listen(0, "::1", () => trace.Add("cb2")));
+        });
+        Assert.Null(threw);
+        await done;
+        await _t.Flush();
+        Assert.Equal(["listening", "cb1", "cb2"], trace);
+        Assert.Equal("::1", Assert.IsType<AddressInfo>(server.Address()).Address);
+        await server.CloseAsync().WithTimeout();
+    }
+
+    [Fact]
+    public async Task Ipv4_any_cannot_bind_a_port_held_by_the_dual_stack_default_host()
+    {
+        var first = _t.CreateServer();
+        await _t.ListenOnLoop(first, s => s.Listen(0));
+        var second = _t.CreateServer();
+        var e = Assert.IsType<NodeSystemError>(await _t.ListenExpectingError(second, s => s.Listen(first.Port(), "0.0.0.0")));
+        Assert.Equal("EADDRINUSE", e.Code);
+        Assert.Equal("0.0.0.0", e.Address);
+        Assert.Equal($"listen EADDRINUSE: address already in use 0.0.0.0:{first.Port()}", e.Message);
+        await first.CloseAsync().WithTimeout();
+    }
+
+    [Fact]
+    public async Task ListenAsync_completes_on_listening_and_faults_with_the_listen_error()
+    {
+        var server = _t.CreateServer();
+        await server.ListenAsync(0, "127.0.0.1").WithTimeout();
+        Assert.True(server.Listening);
+        var other = _t.CreateServer();
+        var e = await Assert.ThrowsAsync<NodeSystemError>(() => other.ListenAsync(server.Port(), "127.0.0.1").WithTimeout());
+        Assert.Equal("EADDRINUSE", e.Code);
+        Assert.Equal(0, other.ListenerCount("error"));
+        Assert.Equal(0, other.ListenerCount("listening"));
+        await server.CloseAsync().WithTimeout();
+    }
 }

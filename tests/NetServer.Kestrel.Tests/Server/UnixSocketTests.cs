@@ -185,4 +185,22 @@ public sealed class UnixSocketTests : IDisposable
         }
         await server.CloseAsync().WithTimeout();
     }
+
+    [Fact]
+    public async Task Listen_on_the_fd_of_a_bound_unix_socket()
+    {
+        var path = _dir.File("fd.sock");
+        using var bound = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        bound.Bind(new UnixDomainSocketEndPoint(path));
+        var server = _t.CreateServer(ServerTestHelpers.Echo);
+        await _t.ListenOnLoop(server, s => s.Listen(new ServerListenOptions { Fd = (int)bound.SafeHandle.DangerousGetHandle() }));
+        Assert.True(server.Listening);
+        Assert.Null(server.Address());
+        await using (var client = await Client.ConnectUnixAsync(path))
+        {
+            await ServerTestHelpers.AssertEchoes(client, "unix fd");
+        }
+        await server.CloseAsync().WithTimeout();
+        await Assert.ThrowsAsync<SocketException>(() => Client.ConnectUnixAsync(path));
+    }
 }
