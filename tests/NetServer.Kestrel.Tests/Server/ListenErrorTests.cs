@@ -221,23 +221,4 @@ public sealed class ListenErrorTests : IDisposable
         Assert.Equal("EADDRINUSE", e.Code);
         await first.CloseAsync().WithTimeout();
     }
-
-    [Fact]
-    public async Task Unhandled_listen_error_reaches_uncaughtException_asynchronously()
-    {
-        using var occupier = ServerTestHelpers.Occupy(IPAddress.Loopback);
-        var port = ServerTestHelpers.PortOf(occupier);
-        var server = _t.CreateServer();
-        var uncaught = Await.Next<Exception>(_t.Loop, "uncaughtException");
-        var (threw, uncaughtBeforeReturn) = await _t.Run(() =>
-        {
-            var thrown = Record.Exception(() => server.Listen(port));
-            return (thrown, uncaught.IsCompleted);
-        });
-        Assert.Null(threw);
-        Assert.False(uncaughtBeforeReturn);
-        var e = Assert.IsType<NodeSystemError>(await uncaught);
-        Assert.Equal("EADDRINUSE", e.Code);
-        Assert.Contains(e, _t.Uncaught);
-    }
 }
