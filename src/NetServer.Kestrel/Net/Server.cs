@@ -298,8 +298,16 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
             return;
         }
         var socket = new Socket(this, connection, done);
-        Emit1("connection", socket);
-        socket.StartReading();
+        try
+        {
+            Emit1("connection", socket);
+        }
+        finally
+        {
+            // Node's socket reads from its constructor, before 'connection': a throwing listener
+            // (reported as uncaughtException) must not leave the socket deaf and the server undrainable.
+            socket.StartReading();
+        }
     }
 
     private void Drop(ConnectionContext connection)
