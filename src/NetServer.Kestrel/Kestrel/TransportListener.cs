@@ -119,7 +119,16 @@ internal sealed class TransportListener
         _stopped = true;
         if (!_ownsHandle)
         {
-            // An adopted descriptor stays open for its owner; only our wrapper goes away.
+            // An adopted descriptor stays open for its owner; only our wrapper goes away. Node closes
+            // the handle, so clients must be refused from now on: shutdown(2) on a listening socket
+            // stops listening (and wakes the pending accept) without closing the descriptor.
+            try
+            {
+                _socket.Shutdown(SocketShutdown.Both);
+            }
+            catch (SocketException)
+            {
+            }
             _socket.Dispose();
             return;
         }
