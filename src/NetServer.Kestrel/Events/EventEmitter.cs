@@ -220,7 +220,7 @@ public class EventEmitter
                     {
                         Remove(eventName, listener);
                     }
-                    listener.Invoke(args);
+                    listener.Invoke(new ReadOnlySpan<object?>(args)); // not Invoke(args): that binds to the generic one-argument overload
                 }
             }
             return true;

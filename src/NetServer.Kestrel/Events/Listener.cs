@@ -25,7 +25,7 @@ internal abstract class Listener
     public virtual void Invoke<T>(T arg)
     {
         object?[] one = [arg];
-        Invoke(one);
+        Invoke(new ReadOnlySpan<object?>(one)); // not Invoke(one): that binds to Invoke<object?[]> and recurses forever
     }
 
     protected static T Arg<T>(ReadOnlySpan<object?> args, int index) =>
