@@ -23,6 +23,7 @@ internal sealed class NetServerEndpoint
     private readonly ILogger _connectionLog;
     private readonly ILogger _lifecycleLog;
     private readonly KeyValuePair<string, object?>[] _tags;
+    private TaskCompletionSource? _closed;
 
     public NetServerEndpoint(
         string name,
@@ -61,14 +62,18 @@ internal sealed class NetServerEndpoint
         _ => Options.Port is { } port ? FormatEndPoint(Options.Host ?? "(default host)", port) : Options.Path ?? "?",
     };
 
-    /// <summary>Closes the server (it stops accepting at once); completes on its <c>"close"</c>, when the last connection has ended.</summary>
+    /// <summary>
+    /// Closes the server (it stops accepting at once). Completes after its <c>"close"</c> and after every
+    /// socket's own <c>"close"</c> has run: Node emits the server's <c>"close"</c> before the last socket's,
+    /// and the loop must not stop before the socket's close measurements and logs.
+    /// </summary>
     public Task CloseAsync()
     {
         var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         Server.Close(_ =>
         {
-            closed.TrySetResult();
-            LifecycleLog.EndpointClosed(_lifecycleLog, Name);
+            _closed = closed;
+            CompleteCloseIfDrained();
         });
         return closed.Task;
     }
@@ -117,6 +122,7 @@ internal sealed class NetServerEndpoint
             var duration = Stopwatch.GetElapsedTime(started);
             _metrics.ConnectionClosed(_tags, socket.BytesRead, socket.BytesWritten, duration);
             ConnectionLog.ConnectionClosed(_connectionLog, Name, id, peer, hadError, socket.BytesRead, socket.BytesWritten, duration.TotalMilliseconds);
+            CompleteCloseIfDrained();
         });
 
         try
@@ -127,6 +133,16 @@ internal sealed class NetServerEndpoint
         {
             // Never reached: the filter only records the socket for the "uncaughtException" listener.
             throw;
+        }
+    }
+
+    private void CompleteCloseIfDrained()
+    {
+        if (_closed is { } closed && _live.Count == 0)
+        {
+            _closed = null;
+            LifecycleLog.EndpointClosed(_lifecycleLog, Name);
+            closed.TrySetResult();
         }
     }
 

@@ -69,5 +69,19 @@ internal sealed class NetServerEndpoints : IDisposable
         return null;
     }
 
-    public void Dispose() => Loop.Dispose();
+    /// <summary>
+    /// Disposing the host without stopping it still releases every listening socket (and its socket
+    /// file) before the loop stops; <c>StopAsync</c> is the graceful path.
+    /// </summary>
+    public void Dispose()
+    {
+        foreach (var endpoint in _all)
+        {
+            if (endpoint.Server.Listening)
+            {
+                endpoint.Server.Close();
+            }
+        }
+        Loop.Dispose();
+    }
 }

@@ -51,8 +51,9 @@ internal sealed class NetServerHostedService(
             return;
         }
         _stopped = true;
+        // Every server stops accepting here, synchronously, before anything is awaited.
+        var closed = Task.WhenAll(endpoints.All.Select(e => e.CloseAsync()).ToArray());
         LifecycleLog.Stopping(_logger, endpoints.All.Count);
-        var closed = Task.WhenAll(endpoints.All.Select(e => e.CloseAsync()));
         try
         {
             await closed.WaitAsync(cancellationToken).ConfigureAwait(false);
