@@ -46,9 +46,11 @@ public sealed class ConfigurationTests
         Assert.Equal(path, host.Server("ipc").Address());
         Assert.Equal(UnixFileMode.OtherRead | UnixFileMode.OtherWrite, File.GetUnixFileMode(path) & (UnixFileMode.OtherRead | UnixFileMode.OtherWrite));
 
-        using var unix = await Wire.ConnectUnixAsync(path);
-        await unix.SendAsync("over ipc");
-        Assert.Equal("over ipc", await unix.ReceiveAsync(8));
+        using (var unix = await Wire.ConnectUnixAsync(path))
+        {
+            await unix.SendAsync("over ipc");
+            Assert.Equal("over ipc", await unix.ReceiveAsync(8));
+        }
 
         await host.StopAsync();
         Assert.False(File.Exists(path));
