@@ -1,3 +1,5 @@
+using Microsoft.Extensions.Configuration;
+
 namespace NetServer.Hosting;
 
 /// <summary>The <c>"NetServer"</c> configuration section: named endpoints and host-wide behaviour.</summary>
@@ -17,4 +19,7 @@ public sealed class NetServerOptions
 
     /// <summary>The configuration path the options were bound from, used to name keys in validation messages.</summary>
     internal string ConfigurationPath { get; set; } = SectionName;
+
+    /// <summary>The section the options were bound from, so validation can explain an endpoint the binder skipped.</summary>
+    internal IConfiguration? Configuration { get; set; }
 }

@@ -19,7 +19,7 @@ public static class NetServerServiceCollectionExtensions
     public static INetServerBuilder AddNetServer(this IServiceCollection services)
     {
         ArgumentNullException.ThrowIfNull(services);
-        AddCore(services).BindConfiguration(NetServerOptions.SectionName);
+        BindSection(AddCore(services));
         return new NetServerBuilder(services);
     }
 
@@ -31,7 +31,7 @@ public static class NetServerServiceCollectionExtensions
     {
         ArgumentNullException.ThrowIfNull(services);
         ArgumentNullException.ThrowIfNull(configure);
-        AddCore(services).BindConfiguration(NetServerOptions.SectionName).Configure(configure);
+        BindSection(AddCore(services)).Configure(configure);
         return new NetServerBuilder(services);
     }
 
@@ -46,9 +46,18 @@ public static class NetServerServiceCollectionExtensions
         var path = (configuration as IConfigurationSection)?.Path ?? string.Empty;
         AddCore(services)
             .Bind(configuration)
-            .Configure(o => o.ConfigurationPath = path);
+            .Configure(o =>
+            {
+                o.ConfigurationPath = path;
+                o.Configuration = configuration;
+            });
         return new NetServerBuilder(services);
     }
+
+    private static OptionsBuilder<NetServerOptions> BindSection(OptionsBuilder<NetServerOptions> options) =>
+        options
+            .BindConfiguration(NetServerOptions.SectionName)
+            .Configure<IConfiguration>((o, configuration) => o.Configuration = configuration.GetSection(NetServerOptions.SectionName));
 
     private static OptionsBuilder<NetServerOptions> AddCore(IServiceCollection services)
     {

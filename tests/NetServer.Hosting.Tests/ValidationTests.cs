@@ -98,6 +98,26 @@ public sealed class ValidationTests
         Assert.Contains(ex.Failures, f => f.StartsWith("NetServer:Endpoints:b:Backlog", StringComparison.Ordinal));
     }
 
+    [Fact]
+    public async Task EmptyPath_FailsStart()
+    {
+        var ex = await StartExpectingFailure(
+            new Dictionary<string, string?> { ["NetServer:Endpoints:ipc:Path"] = "" },
+            b => b.MapEndpoint("ipc", s => s.Pipe(s)));
+        Assert.Contains("NetServer:Endpoints:ipc:Path must not be empty.", ex.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task NonNumericPort_FailsStart_NamingTheKey()
+    {
+        var builder = TestHost.CreateBuilder(new Dictionary<string, string?> { ["NetServer:Endpoints:echo:Port"] = "seven" }, out var logs);
+        builder.Services.AddNetServer().MapEndpoint("echo", s => s.Pipe(s));
+        await using var host = TestHost.Build(builder, logs);
+        var ex = await Assert.ThrowsAsync<OptionsValidationException>(() => host.Host.StartAsync().WaitAsync(TestHost.Timeout));
+        Assert.Contains("NetServer:Endpoints:echo could not be bound: ", ex.Message, StringComparison.Ordinal);
+        Assert.Contains("'NetServer:Endpoints:echo:Port'", ex.Message, StringComparison.Ordinal);
+    }
+
     private static async Task<OptionsValidationException> StartExpectingFailure(Dictionary<string, string?> config, Action<INetServerBuilder> map)
     {
         var builder = TestHost.CreateBuilder(config, out var logs);

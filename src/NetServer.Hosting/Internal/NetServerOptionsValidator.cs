@@ -1,4 +1,5 @@
 using System.Text;
+using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.Options;
 
 namespace NetServer.Hosting.Internal;
@@ -27,7 +28,8 @@ internal sealed class NetServerOptionsValidator(IEnumerable<EndpointMapping> map
             }
             if (!options.Endpoints.ContainsKey(mapping.Name))
             {
-                failures.Add($"{prefix}:{mapping.Name} is not configured, but MapEndpoint(\"{mapping.Name}\") maps a handler to it.");
+                failures.Add(BindingFailure(options.Configuration, prefix, mapping.Name)
+                    ?? $"{prefix}:{mapping.Name} is not configured, but MapEndpoint(\"{mapping.Name}\") maps a handler to it.");
             }
         }
 
@@ -47,6 +49,28 @@ internal sealed class NetServerOptionsValidator(IEnumerable<EndpointMapping> map
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    /// <summary>
+    /// The binder skips a dictionary entry whose values do not convert (<c>"Port": "seven"</c>); the
+    /// endpoint then looks unconfigured. Binding the section alone surfaces the binder's own message.
+    /// </summary>
+    private static string? BindingFailure(IConfiguration? configuration, string prefix, string endpoint)
+    {
+        var section = configuration?.GetSection("Endpoints").GetSection(endpoint);
+        if (section is null || !section.Exists())
+        {
+            return null;
+        }
+        try
+        {
+            section.Get<NetServerEndpointOptions>();
+            return null;
+        }
+        catch (InvalidOperationException ex)
+        {
+            return $"{prefix}:{endpoint} could not be bound: {ex.Message}";
+        }
     }
 
     private static void ValidateEndpoint(string at, NetServerEndpointOptions o, List<string> failures)
