@@ -201,27 +201,34 @@ public class EventEmitter
     public bool Emit(string eventName, params object?[] args)
     {
         ArgumentNullException.ThrowIfNull(eventName);
-        var listeners = Snapshot(eventName);
-        if (listeners.Length == 0)
+        try
         {
-            if (eventName == "error")
+            var listeners = Snapshot(eventName);
+            if (listeners.Length == 0)
             {
-                ThrowUnhandledError(args.Length > 0 ? args[0] : null);
-            }
-            return false;
-        }
-        foreach (var listener in listeners)
-        {
-            if (listener.TryFire())
-            {
-                if (listener.Once)
+                if (eventName == "error")
                 {
-                    Remove(eventName, listener);
+                    ThrowUnhandledError(args.Length > 0 ? args[0] : null);
                 }
-                listener.Invoke(new ReadOnlySpan<object?>(args));
+                return false;
             }
+            foreach (var listener in listeners)
+            {
+                if (listener.TryFire())
+                {
+                    if (listener.Once)
+                    {
+                        Remove(eventName, listener);
+                    }
+                    listener.Invoke(new ReadOnlySpan<object?>(args));
+                }
+            }
+            return true;
         }
-        return true;
+        catch (Exception ex) when (ErrorSource.Tag(ex, this))
+        {
+            throw;
+        }
     }
 
     /// <summary>The number of listeners for <paramref name="eventName"/>, once-listeners included.</summary>
@@ -247,27 +254,34 @@ public class EventEmitter
     /// <summary>Emits a one-argument event without allocating an argument array (hot paths: <c>data</c>).</summary>
     internal bool Emit1<T>(string eventName, T arg)
     {
-        var listeners = Snapshot(eventName);
-        if (listeners.Length == 0)
+        try
         {
-            if (eventName == "error")
+            var listeners = Snapshot(eventName);
+            if (listeners.Length == 0)
             {
-                ThrowUnhandledError(arg);
-            }
-            return false;
-        }
-        foreach (var listener in listeners)
-        {
-            if (listener.TryFire())
-            {
-                if (listener.Once)
+                if (eventName == "error")
                 {
-                    Remove(eventName, listener);
+                    ThrowUnhandledError(arg);
                 }
-                listener.InvokeOne(arg);
+                return false;
             }
+            foreach (var listener in listeners)
+            {
+                if (listener.TryFire())
+                {
+                    if (listener.Once)
+                    {
+                        Remove(eventName, listener);
+                    }
+                    listener.InvokeOne(arg);
+                }
+            }
+            return true;
         }
-        return true;
+        catch (Exception ex) when (ErrorSource.Tag(ex, this))
+        {
+            throw;
+        }
     }
 
     /// <summary>True when <paramref name="eventName"/> has at least one listener.</summary>
