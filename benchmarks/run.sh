@@ -100,7 +100,7 @@ start_server() {  # name tag
   pids+=("$spid")
   local i
   for i in $(seq 1 150); do
-    if grep -q '^READY' "$slog"; then break; fi
+    if grep -qs '^READY' "$slog"; then break; fi
     if ! kill -0 "$spid" 2>/dev/null; then echo "server $1 died:"; cat "$slog"; exit 1; fi
     sleep 0.1
   done
@@ -170,10 +170,6 @@ done
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 elapsed=$(( $(date +%s) - start_time ))
 
-if [ "$micro" = 1 ]; then
-  echo "== micro-benchmarks"
-  dotnet run -c Release --project benchmarks/Micro -- --quick | tee "$out/micro.txt"
-fi
 
 # --- machine facts + report ------------------------------------------------------------------
 {
@@ -198,4 +194,9 @@ fi
 doc_args=()
 [ "$write_doc" = 1 ] && doc_args=(--doc docs/benchmarks.md)
 python3 benchmarks/report.py "$results" "$out/machine.txt" "${doc_args[@]}"
+if [ "$micro" = 1 ]; then
+  echo "== micro-benchmarks (BenchmarkDotNet short job, not pinned)"
+  dotnet run -c Release --project benchmarks/Micro -- --quick >"$out/micro.txt" 2>&1 || echo "micro-benchmarks FAILED, see $out/micro.txt"
+  sed -n '/^| Method/,/^$/p' "$out/micro.txt"
+fi
 echo "== done in ${elapsed}s; raw results in $out"
