@@ -38,7 +38,9 @@ public class EmitBenchmarks
 
 /// <summary>A callback posted from a pool thread to the loop, emitting "data" there.</summary>
 [MemoryDiagnoser]
-public sealed class LoopDispatchBenchmarks : IDisposable
+#pragma warning disable CA1001 // BenchmarkDotNet needs non-sealed classes and owns their lifetime: [GlobalCleanup] disposes.
+public class LoopDispatchBenchmarks
+#pragma warning restore CA1001
 {
     private bool _disposed;
 
@@ -66,9 +68,7 @@ public sealed class LoopDispatchBenchmarks : IDisposable
     }
 
     [GlobalCleanup]
-    public void Cleanup() => Dispose();
-
-    public void Dispose()
+    public void Cleanup()
     {
         if (_disposed)
         {
@@ -105,7 +105,9 @@ public sealed class LoopDispatchBenchmarks : IDisposable
 /// loop → "data" listener, and Write(64 B) until its callback (bytes handed to the kernel).
 /// </summary>
 [MemoryDiagnoser]
-public sealed class SocketBenchmarks : IDisposable
+#pragma warning disable CA1001 // BenchmarkDotNet needs non-sealed classes and owns their lifetime: [GlobalCleanup] disposes.
+public class SocketBenchmarks
+#pragma warning restore CA1001
 {
     private bool _disposed;
 
@@ -166,9 +168,7 @@ public sealed class SocketBenchmarks : IDisposable
     }
 
     [GlobalCleanup]
-    public void Cleanup() => Dispose();
-
-    public void Dispose()
+    public void Cleanup()
     {
         if (_disposed)
         {
