@@ -1,0 +1,135 @@
+#!/usr/bin/env python3
+"""Turns benchmarks/run.sh's results.tsv into Markdown tables (medians, ratios) and optionally
+writes them into docs/benchmarks.md between the results markers, keeping the text around them."""
+import statistics
+import sys
+from pathlib import Path
+
+BEGIN = "<!-- results:begin (written by benchmarks/run.sh; edit outside these markers) -->"
+END = "<!-- results:end -->"
+NAMES = {
+    "kestrel": "raw Kestrel `ConnectionHandler` (defaults)",
+    "events": "NetServer `on('data', d => write(d))`",
+    "pipe": "NetServer `socket.Pipe(socket)`",
+    "node24": "Node 24 `s.pipe(s)`",
+    "node20": "Node 20 `s.pipe(s)`",
+}
+
+
+def parse(path):
+    runs = {}
+    for line in Path(path).read_text().splitlines():
+        if not line.strip():
+            continue
+        server, shape, rep, kv = line.split("\t", 3)
+        d = {}
+        for tok in kv.split():
+            if "=" in tok:
+                k, v = tok.split("=", 1)
+                try:
+                    d[k] = float(v)
+                except ValueError:
+                    d[k] = v
+        if "alloc_bytes" in d:
+            ops = d.get("msgs") if shape != "churn" else d.get("conns")
+            if ops:
+                d["alloc_per_op"] = d["alloc_bytes"] / ops
+        runs.setdefault((server, shape), []).append(d)
+    return runs
+
+
+def med(runs, server, shape, key):
+    vals = [r[key] for r in runs.get((server, shape), []) if isinstance(r.get(key), float) and "failed" not in r]
+    return statistics.median(vals) if vals else None
+
+
+def failed(runs, server, shape):
+    return any("failed" in r for r in runs.get((server, shape), []))
+
+
+def fmt(v, digits=0):
+    if v is None:
+        return "–"
+    return f"{v:,.{digits}f}"
+
+
+def lat(runs, s, shape):
+    a, b = med(runs, s, shape, "p50_us"), med(runs, s, shape, "p99_us")
+    return "–" if a is None else f"{fmt(a)} / {fmt(b)}"
+
+
+def build(runs, machine):
+    servers = [s for s in NAMES if any(k[0] == s for k in runs)]
+    facts = dict(l.split("=", 1) for l in Path(machine).read_text().splitlines() if "=" in l)
+    out = []
+    out.append(f"### Run: {facts.get('mode')} mode, {facts.get('date')}\n")
+    out.append(f"- Machine: {facts.get('nproc')} CPUs, {facts.get('cpu')}, Linux {facts.get('kernel')}")
+    out.append(f"- .NET SDK {facts.get('dotnet')}, ASP.NET Core {facts.get('aspnetcore')}; "
+               f"Node 24 {facts.get('node24', 'n/a')}; Node 20 {facts.get('node20', 'n/a')}")
+    out.append(f"- Command: `{facts.get('command').strip()}`; reps={facts.get('reps')} (idle: {facts.get('idle_reps')}), "
+               f"{facts.get('duration')} s measured after {facts.get('warmup')} s warm-up, fresh server process per run, medians")
+    out.append(f"- Load average before/after: {facts.get('loadavg_before')} / {facts.get('loadavg_after')}; "
+               f"wall time {facts.get('elapsed_s')} s")
+    out.append("")
+    out.append("| server | ping-pong TCP 64 B × 50 (msg/s) | p50 / p99 µs | ping-pong Unix (msg/s) | p50 / p99 µs "
+               "| 16 KiB × depth 8 × 8 conns (MiB/s) | p50 / p99 µs | churn × 16 (conn/s) | p50 / p99 µs "
+               "| RSS per idle conn (KiB, 10k held) | alloc B/msg ping-pong | alloc B per 16 KiB msg | alloc B/conn churn "
+               "| load-gen CPU % (max) |")
+    out.append("|---|" + "---:|" * 13)
+    for s in servers:
+        cpu = max([med(runs, s, sh, "loadgen_cpu_pct") or 0 for sh in ("pingpong", "unix", "pipeline", "churn")])
+        cells = [
+            NAMES[s],
+            fmt(med(runs, s, "pingpong", "msgs_per_s")), lat(runs, s, "pingpong"),
+            fmt(med(runs, s, "unix", "msgs_per_s")), lat(runs, s, "unix"),
+            fmt(med(runs, s, "pipeline", "mib_per_s")), lat(runs, s, "pipeline"),
+            fmt(med(runs, s, "churn", "conns_per_s")), lat(runs, s, "churn"),
+            fmt(med(runs, s, "idle", "rss_per_conn_kib"), 2),
+            fmt(med(runs, s, "pingpong", "alloc_per_op")),
+            fmt(med(runs, s, "pipeline", "alloc_per_op")),
+            fmt(med(runs, s, "churn", "alloc_per_op")),
+            fmt(cpu),
+        ]
+        if any(failed(runs, s, sh) for sh in ("pingpong", "unix", "pipeline", "churn", "idle")):
+            cells[0] += " **(a run FAILED, see results.tsv)**"
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    metrics = [("pingpong", "msgs_per_s", "ping-pong TCP"), ("unix", "msgs_per_s", "ping-pong Unix"),
+               ("pipeline", "mib_per_s", "16 KiB pipelined"), ("churn", "conns_per_s", "churn")]
+    for ref, label in (("node24", "Node 24"), ("kestrel", "raw Kestrel")):
+        if ref not in servers:
+            continue
+        out.append(f"Ratios to {label} (throughput: > 1 is faster; RSS: < 1 is leaner):\n")
+        out.append("| server | " + " | ".join(m[2] for m in metrics) + " | RSS per idle conn |")
+        out.append("|---|" + "---:|" * (len(metrics) + 1))
+        for s in servers:
+            if s == ref:
+                continue
+            cells = [NAMES[s]]
+            for shape, key, _ in metrics:
+                a, b = med(runs, s, shape, key), med(runs, ref, shape, key)
+                cells.append(f"{a / b:.2f}×" if a and b else "–")
+            a, b = med(runs, s, "idle", "rss_per_conn_kib"), med(runs, ref, "idle", "rss_per_conn_kib")
+            cells.append(f"{a / b:.2f}×" if a and b else "–")
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
+    return "\n".join(out)
+
+
+def main():
+    results, machine = sys.argv[1], sys.argv[2]
+    table = build(parse(results), machine)
+    print(table)
+    if len(sys.argv) > 4 and sys.argv[3] == "--doc":
+        doc = Path(sys.argv[4])
+        text = doc.read_text() if doc.exists() else f"# Benchmarks\n\n{BEGIN}\n{END}\n"
+        if BEGIN not in text or END not in text:
+            text += f"\n{BEGIN}\n{END}\n"
+        head, rest = text.split(BEGIN, 1)
+        _, tail = rest.split(END, 1)
+        doc.write_text(f"{head}{BEGIN}\n\n{table}\n{END}{tail}")
+        print(f"wrote {doc}")
+
+
+if __name__ == "__main__":
+    main()
