@@ -70,6 +70,8 @@ public sealed class ShutdownTests
             .MapEndpoint("echo", socket => socket.Pipe(socket))
             .MapEndpoint("ipc", socket => socket.Pipe(socket)));
         Assert.True(File.Exists(path));
+        var loop = host.Server("echo").Loop;
+        Assert.False(loop.RunAsync().IsCompleted); // listening servers hold the host's loop
 
         using (var unix = await Wire.ConnectUnixAsync(path))
         {
@@ -82,6 +84,7 @@ public sealed class ShutdownTests
         Assert.False(File.Exists(path));
         Assert.False(host.Server("echo").Listening);
         Assert.False(host.Server("ipc").Listening);
+        Assert.True(loop.RunAsync().IsCompleted); // the host's loop has stopped: no timer or socket outlives the host
     }
 
     [Fact]

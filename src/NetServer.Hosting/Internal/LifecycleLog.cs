@@ -13,7 +13,7 @@ internal static partial class LifecycleLog
     [LoggerMessage(2, LogLevel.Error, "Endpoint {Endpoint} failed to listen on {Address}: {Code}", EventName = "BindFailed")]
     public static partial void BindFailed(ILogger logger, string endpoint, string address, string code, Exception exception);
 
-    [LoggerMessage(3, LogLevel.Information, "Stopping: closing {Count} endpoint(s); live connections may finish until the shutdown timeout", EventName = "Stopping")]
+    [LoggerMessage(3, LogLevel.Information, "Stopping: {Count} endpoint(s) closed to new connections; live connections may finish until the shutdown timeout", EventName = "Stopping")]
     public static partial void Stopping(ILogger logger, int count);
 
     [LoggerMessage(4, LogLevel.Warning, "Shutdown timeout reached: destroying {Count} live connection(s) on endpoint {Endpoint}", EventName = "ConnectionsDestroyed")]
