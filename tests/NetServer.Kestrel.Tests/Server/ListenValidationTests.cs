@@ -140,7 +140,8 @@ public sealed class ListenValidationTests : IDisposable
         var server = _t.CreateServer();
         var errors = 0;
         server.On<Exception>("error", _ => errors++);
-        Assert.Throws<NodeRangeError>(() => server.Listen(70000));
+        const int OutOfRangePort = 70000; // rejected before any bind
+        Assert.Throws<NodeRangeError>(() => server.Listen(OutOfRangePort));
         Assert.Throws<NodeTypeError>(() => server.Listen(new ServerListenOptions()));
         await _t.Flush();
         Assert.Equal(0, errors);
