@@ -97,12 +97,12 @@ static async Task RunNetServerAsync(bool pipe, string? unixPath, Task stop)
             socket.On<byte[]>("data", d => socket.Write(d));
         }
     }
-    var tcp = new Server(new ServerOptions { Loop = loop }, OnConnection);
+    var tcp = new Server(new ServerOptions { Loop = loop, NoDelay = Environment.GetEnvironmentVariable("BENCH_NODELAY") == "1" }, OnConnection);
     await tcp.ListenAsync(0, "127.0.0.1");
     Server? ipc = null;
     if (unixPath is not null)
     {
-        ipc = new Server(new ServerOptions { Loop = loop }, OnConnection);
+        ipc = new Server(new ServerOptions { Loop = loop, NoDelay = Environment.GetEnvironmentVariable("BENCH_NODELAY") == "1" }, OnConnection);
         await ipc.ListenAsync(new ServerListenOptions { Path = unixPath });
     }
     var port = ((AddressInfo)tcp.Address()!).Port;

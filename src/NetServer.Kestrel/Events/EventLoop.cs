@@ -6,8 +6,8 @@ using NetServer.Internal;
 namespace NetServer;
 
 /// <summary>
-/// A single-threaded event loop, Node's model: every callback of every server and socket bound to
-/// this loop runs on one dedicated thread, one at a time, in order.
+/// A serial event loop, Node's model: every callback of every server and socket bound to this loop
+/// runs one at a time, in order, never concurrently.
 /// </summary>
 /// <remarks>
 /// <para>Priority, as in Node: <see cref="NextTick"/> callbacks run as soon as the current callback
@@ -18,10 +18,19 @@ namespace NetServer;
 /// rethrown on the loop thread, which ends the process: Node's default.</para>
 /// <para><see cref="RunAsync"/> completes when nothing ref'd is left: no listening server, no open
 /// socket, no ref'd timer and no queued callback.</para>
+/// <para>Threads: the loop owns a thread that runs timers and callbacks posted from outside. I/O
+/// events (a read, an accept, a finished flush) are run by the transport thread that produced them
+/// when the loop is idle, so an echo costs no thread switch; whoever runs the loop holds it
+/// exclusively, so the one-at-a-time guarantee is the same. Callbacks therefore must not rely on
+/// a particular OS thread (thread-static state), only on never running concurrently.</para>
 /// </remarks>
 public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
 {
     private static readonly Lazy<EventLoop> s_default = new(() => new EventLoop("NetServer event loop"));
+
+    /// <summary>The loop the current thread is running right now (null outside callbacks).</summary>
+    [ThreadStatic]
+    private static EventLoop? t_running;
 
     private readonly object _gate = new();
     private readonly Thread _thread;
@@ -30,13 +39,18 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     private readonly Queue<(SendOrPostCallback Callback, object? State)> _microtasks = new();
     private readonly PriorityQueue<(LoopTimer Timer, int Generation), (long DueAt, long Sequence)> _timers = new();
     private readonly LoopSynchronizationContext _context;
+    private readonly List<LoopTimer> _due = [];
     private Queue<WorkItem> _incoming = new();
-    private Queue<WorkItem> _running = new();
+    private Queue<WorkItem> _batch = new();
     private TaskCompletionSource? _idle;
     private long _timerSequence;
     private int _refs;
+    /// <summary>A thread is running the loop's callbacks right now, exclusively (its own thread or a transport thread).</summary>
+    private bool _held;
     private bool _waiting;
+    private long _wakeAt = long.MaxValue;
     private bool _disposed;
+    private ExceptionDispatchInfo? _fatal;
 
     /// <summary>Creates a loop with its own thread.</summary>
     public EventLoop()
@@ -54,8 +68,8 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     /// <summary>The loop used by servers whose <see cref="ServerOptions.Loop"/> is null.</summary>
     public static EventLoop Default => s_default.Value;
 
-    /// <summary>True when called from this loop's thread (inside a callback).</summary>
-    public bool IsOnLoopThread => Environment.CurrentManagedThreadId == _thread.ManagedThreadId;
+    /// <summary>True when called from inside one of this loop's callbacks (on the thread running the loop).</summary>
+    public bool IsOnLoopThread => t_running == this;
 
     /// <summary>Milliseconds since the loop started: the clock its timers use.</summary>
     internal long Now => _clock.ElapsedMilliseconds;
@@ -139,6 +153,16 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
 
     internal void Post(ILoopWorkItem item) => Enqueue(new WorkItem(null, item));
 
+    /// <summary>
+    /// Queues an I/O event from a transport thread and, when the loop is idle, runs it right here
+    /// instead of waking the loop's thread: Node's "the poll phase runs the callback" without a
+    /// thread switch. The caller must hold no lock a callback could need.
+    /// </summary>
+    internal void Dispatch(ILoopWorkItem item) => DispatchCore(new WorkItem(null, item));
+
+    /// <inheritdoc cref="Dispatch(ILoopWorkItem)"/>
+    internal void Dispatch(Action action) => DispatchCore(new WorkItem(action, null));
+
     internal void QueueMicrotask(SendOrPostCallback callback, object? state)
     {
         if (IsOnLoopThread)
@@ -190,7 +214,10 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
                 }
             }
             _timers.Enqueue((timer, timer.Generation), (timer.DueAt, _timerSequence++));
-            WakeLocked();
+            if (!_held)
+            {
+                WakeForTimerLocked(timer.DueAt);
+            }
         }
     }
 
@@ -204,11 +231,10 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
             }
             timer.Active = false;
             timer.Generation++;
-            if (timer.IsRef)
+            if (timer.IsRef && --_refs == 0)
             {
-                _refs--;
+                WakeLocked();
             }
-            WakeLocked();
         }
     }
 
@@ -234,7 +260,18 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     {
         if (!HasListeners("uncaughtException"))
         {
-            ExceptionDispatchInfo.Throw(error);
+            if (Environment.CurrentManagedThreadId == _thread.ManagedThreadId)
+            {
+                ExceptionDispatchInfo.Throw(error);
+            }
+            // A transport thread is running the loop: throwing here would end in the transport's own
+            // catch blocks. The loop's thread rethrows it instead, so the process still ends (Node's default).
+            lock (_gate)
+            {
+                _fatal ??= ExceptionDispatchInfo.Capture(error);
+                WakeLocked();
+            }
+            return;
         }
         Emit1("uncaughtException", error);
     }
@@ -252,8 +289,36 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         lock (_gate)
         {
             _incoming.Enqueue(item);
-            WakeLocked();
+            if (!_held)
+            {
+                WakeLocked();
+            }
         }
+    }
+
+    private void DispatchCore(WorkItem item)
+    {
+        lock (_gate)
+        {
+            if (_disposed)
+            {
+                return;
+            }
+            _incoming.Enqueue(item);
+            if (_held)
+            {
+                // Whoever runs the loop drains the queue before letting go of it.
+                return;
+            }
+            if (t_running is not null || _fatal is not null)
+            {
+                // This thread is inside another loop's callback: do not nest loops; let the owner thread run it.
+                WakeLocked();
+                return;
+            }
+            _held = true;
+        }
+        RunTurns();
     }
 
     private void WakeLocked()
@@ -264,58 +329,132 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         }
     }
 
+    /// <summary>The loop's own thread needs to wake before <see cref="_wakeAt"/> for a timer due at <paramref name="dueAt"/>.</summary>
+    private void WakeForTimerLocked(long dueAt)
+    {
+        if (dueAt < _wakeAt)
+        {
+            WakeLocked();
+        }
+    }
+
+    /// <summary>The loop's own thread: sleeps until a timer is due or work is posted while nobody runs the loop.</summary>
     private void Run()
     {
-        SynchronizationContext.SetSynchronizationContext(_context);
-        var due = new List<LoopTimer>();
         while (true)
         {
             lock (_gate)
             {
                 while (true)
                 {
+                    _fatal?.Throw();
                     if (_disposed)
                     {
                         return;
                     }
-                    if (_incoming.Count > 0)
+                    long wait = -1;
+                    if (!_held)
                     {
-                        break;
+                        if (_incoming.Count > 0)
+                        {
+                            break;
+                        }
+                        wait = NextTimerDelayLocked();
+                        if (wait == 0)
+                        {
+                            break;
+                        }
+                        if (_refs == 0 && _idle is not null)
+                        {
+                            _idle.TrySetResult();
+                            _idle = null;
+                        }
                     }
-                    var wait = NextTimerDelayLocked();
-                    if (wait == 0)
-                    {
-                        break;
-                    }
-                    if (_refs == 0 && _idle is not null)
-                    {
-                        _idle.TrySetResult();
-                        _idle = null;
-                    }
+                    // While another thread runs the loop it also runs due timers; it wakes us when it lets go
+                    // and a timer is pending, so we never spin on a due timer we may not run.
+                    _wakeAt = wait < 0 ? long.MaxValue : Now + wait;
                     _waiting = true;
                     Monitor.Wait(_gate, wait < 0 ? Timeout.Infinite : (int)Math.Min(wait, int.MaxValue));
                     _waiting = false;
+                    _wakeAt = long.MaxValue;
                 }
-                (_incoming, _running) = (_running, _incoming);
-                CollectDueTimersLocked(due);
+                _held = true;
             }
+            RunTurns();
+        }
+    }
 
-            foreach (var timer in due)
+    /// <summary>
+    /// Runs queued callbacks and due timers until none is left, on the calling thread, which holds
+    /// the loop (<see cref="_held"/>) until it returns.
+    /// </summary>
+    private void RunTurns()
+    {
+        var outerLoop = t_running;
+        var outerContext = SynchronizationContext.Current;
+        t_running = this;
+        SynchronizationContext.SetSynchronizationContext(_context);
+        var due = _due;
+        try
+        {
+            while (true)
             {
-                Invoke(timer.Fire);
+                lock (_gate)
+                {
+                    CollectDueTimersLocked(due);
+                    if (_incoming.Count == 0 && due.Count == 0 || _disposed || _fatal is not null)
+                    {
+                        ReleaseLocked();
+                        return;
+                    }
+                    (_incoming, _batch) = (_batch, _incoming);
+                }
+                foreach (var timer in due)
+                {
+                    Invoke(timer.Fire);
+                }
+                due.Clear();
+                while (_fatal is null && _batch.TryDequeue(out var work))
+                {
+                    if (work.Action is { } action)
+                    {
+                        Invoke(action);
+                    }
+                    else
+                    {
+                        Invoke(work.Item!);
+                    }
+                }
             }
-            due.Clear();
-            while (_running.TryDequeue(out var work))
+        }
+        catch
+        {
+            lock (_gate)
             {
-                if (work.Action is { } action)
-                {
-                    Invoke(action);
-                }
-                else
-                {
-                    Invoke(work.Item!);
-                }
+                ReleaseLocked();
             }
+            throw;
+        }
+        finally
+        {
+            t_running = outerLoop;
+            SynchronizationContext.SetSynchronizationContext(outerContext);
+        }
+    }
+
+    /// <summary>Lets go of the loop; wakes its thread if a timer needs it sooner than planned, or to report idleness.</summary>
+    private void ReleaseLocked()
+    {
+        _held = false;
+        if (_fatal is not null || _disposed || (_refs == 0 && _idle is not null))
+        {
+            WakeLocked();
+            return;
+        }
+        var next = NextTimerDelayLocked();
+        if (next >= 0)
+        {
+            WakeForTimerLocked(Now + next);
         }
     }
 

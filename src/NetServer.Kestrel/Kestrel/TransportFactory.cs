@@ -22,7 +22,7 @@ internal static class TransportFactory
 
     private static readonly Lazy<SocketConnectionContextFactory> s_factory = new(() =>
         new SocketConnectionContextFactory(
-            new SocketConnectionFactoryOptions { MaxWriteBufferSize = WriteBufferDrainThreshold },
+            new SocketConnectionFactoryOptions { MaxWriteBufferSize = WriteBufferDrainThreshold, UnsafePreferInlineScheduling = true },
             NullLogger.Instance));
 
     public static ConnectionContext Create(RawSocket socket)

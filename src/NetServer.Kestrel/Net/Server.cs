@@ -248,7 +248,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
     internal Task OnConnection(ConnectionContext connection, int fromListenGeneration)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Loop.Post(() => AcceptOnLoop(connection, fromListenGeneration, done));
+        Loop.Dispatch(() => AcceptOnLoop(connection, fromListenGeneration, done));
         return done.Task;
     }
 

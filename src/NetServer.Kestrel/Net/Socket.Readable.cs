@@ -266,7 +266,7 @@ public sealed partial class Socket
         }
         if (schedule)
         {
-            Loop.Post(this);
+            Loop.Dispatch(this);
         }
     }
 
