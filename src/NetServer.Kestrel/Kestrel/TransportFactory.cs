@@ -25,10 +25,9 @@ internal static class TransportFactory
             new SocketConnectionFactoryOptions { MaxWriteBufferSize = WriteBufferDrainThreshold, UnsafePreferInlineScheduling = true },
             NullLogger.Instance));
 
-    public static ConnectionContext Create(RawSocket socket)
-    {
-        var connection = s_factory.Value.Create(socket);
-        connection.Features.Set<IOwnTransportFeature>(OwnTransportFeature.Instance);
-        return connection;
-    }
+    public static ConnectionContext Create(RawSocket socket) => s_factory.Value.Create(socket);
+
+    /// <summary>Disposes a connection we own once its socket is done (Kestrel's own dispatcher would do this for its connections).</summary>
+    /// <param name="connection">A connection made by <see cref="Create"/>.</param>
+    public static void Release(ConnectionContext connection) => _ = connection.DisposeAsync().AsTask();
 }

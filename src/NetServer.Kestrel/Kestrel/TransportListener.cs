@@ -108,9 +108,9 @@ internal sealed class TransportListener
     }
 
     /// <summary>Starts the accept loop on the thread pool.</summary>
-    /// <param name="onConnection">Runs for each accepted connection; the connection is disposed when it completes.</param>
+    /// <param name="onConnection">Takes each accepted connection; its taker disposes it (<see cref="TransportFactory.Release"/>).</param>
     /// <param name="onAcceptError">Reports an accept failure (EMFILE...); the loop keeps listening.</param>
-    public void Start(Func<ConnectionContext, Task> onConnection, Action<Exception> onAcceptError) =>
+    public void Start(Action<ConnectionContext> onConnection, Action<Exception> onAcceptError) =>
         _ = Task.Run(() => AcceptLoopAsync(onConnection, onAcceptError));
 
     /// <summary>Stops accepting at once: new clients are refused, a socket file is unlinked by the runtime.</summary>
@@ -135,19 +135,7 @@ internal sealed class TransportListener
         _socket.Dispose();
     }
 
-    private static async Task RunConnectionAsync(ConnectionContext connection, Func<ConnectionContext, Task> onConnection)
-    {
-        try
-        {
-            await onConnection(connection).ConfigureAwait(false);
-        }
-        finally
-        {
-            await connection.DisposeAsync().ConfigureAwait(false);
-        }
-    }
-
-    private async Task AcceptLoopAsync(Func<ConnectionContext, Task> onConnection, Action<Exception> onAcceptError)
+    private async Task AcceptLoopAsync(Action<ConnectionContext> onConnection, Action<Exception> onAcceptError)
     {
         while (!_stopped)
         {
@@ -187,7 +175,7 @@ internal sealed class TransportListener
                 accepted.Dispose();
                 continue;
             }
-            _ = RunConnectionAsync(connection, onConnection);
+            onConnection(connection);
         }
     }
 }

@@ -318,7 +318,7 @@ public sealed partial class Server
             UpdateLoopRefLocked();
         }
         listener.Start(
-            connection => OnConnection(connection, generation),
+            connection => OnOwnConnection(connection, generation),
             ex => Loop.Post(() => Emit("error", NodeErrors.WithHostPort(NodeErrors.CodeOf(ex), "accept", null, null, ex))));
         Loop.NextTick(() =>
         {

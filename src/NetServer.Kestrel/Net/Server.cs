@@ -252,6 +252,12 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
         return done.Task;
     }
 
+    /// <summary>A connection accepted by our own listener: nobody awaits it, the socket releases it when done.</summary>
+    /// <param name="connection">The transport connection.</param>
+    /// <param name="fromListenGeneration">The listen it was accepted on.</param>
+    private void OnOwnConnection(ConnectionContext connection, int fromListenGeneration) =>
+        Loop.Dispatch(() => AcceptOnLoop(connection, fromListenGeneration, null));
+
     /// <summary>A socket was destroyed: Node decrements the count synchronously in <c>destroy()</c>.</summary>
     internal void OnSocketDestroyed()
     {
@@ -282,7 +288,10 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
         Loop.NextTick(() => Emit("close"));
     }
 
-    private void AcceptOnLoop(ConnectionContext connection, int generation, TaskCompletionSource done)
+    /// <param name="connection">The accepted connection.</param>
+    /// <param name="generation">The listen it came from, or -1 for a user's Kestrel.</param>
+    /// <param name="hostDone">What a user's Kestrel awaits; null when the connection is ours to dispose.</param>
+    private void AcceptOnLoop(ConnectionContext connection, int generation, TaskCompletionSource? hostDone)
     {
         int? max;
         lock (_sync)
@@ -290,7 +299,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
             if (generation >= 0 && (generation != _listenGeneration || _listener is null))
             {
                 // Accepted just before Close(): Node would never have seen it.
-                done.TrySetResult();
+                Socket.ReleaseTransport(connection, hostDone);
                 return;
             }
             max = MaxConnections;
@@ -303,10 +312,10 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
         if (max is not null)
         {
             Drop(connection);
-            done.TrySetResult();
+            Socket.ReleaseTransport(connection, hostDone);
             return;
         }
-        var socket = new Socket(this, connection, done);
+        var socket = new Socket(this, connection, hostDone);
         try
         {
             Emit1("connection", socket);

@@ -10,9 +10,18 @@ public sealed partial class Socket
     /// <summary>libuv's read buffer size: the largest <c>"data"</c> chunk Node delivers.</summary>
     private const int MaxReadChunk = 64 * 1024;
 
-    private readonly Queue<byte[]> _readable = new();
-    private Queue<Incoming> _inbox = new();
-    private Queue<Incoming> _draining = new();
+    /// <summary>
+    /// Reads handled per loop turn before this socket queues behind the others (libuv reads a
+    /// stream at most 32 times per poll), so one flooding peer cannot starve the rest of the loop.
+    /// </summary>
+    private const int MaxReadsPerTurn = 32;
+
+    // Both queues are created on first need: a socket whose reads are delivered as they arrive
+    // (flowing, the loop idle) never needs them, and an idle connection should cost little memory.
+    private Queue<byte[]>? _readable;
+    private Queue<Incoming>? _inbox;
+    private Incoming _inboxHead;
+    private bool _hasInboxHead;
     private long _readableLength;
     private long _inboxBytes;
     private long _bytesRead;
@@ -141,7 +150,8 @@ public sealed partial class Socket
             }
             _readLoopState = ReadLoopState.Running;
         }
-        _ = Task.Run(ReadLoopAsync);
+        // Runs synchronously up to the first pending read; after that on the transport's threads.
+        _ = ReadLoopAsync();
     }
 
     private protected override void OnListenerAdded(string eventName)
@@ -216,13 +226,15 @@ public sealed partial class Socket
         finally
         {
             await _input.CompleteAsync().ConfigureAwait(false);
+            bool release;
             lock (_sync)
             {
                 _readLoopState = ReadLoopState.Finished;
-                if (_destroyed)
-                {
-                    _done.TrySetResult();
-                }
+                release = _destroyed;
+            }
+            if (release)
+            {
+                ReleaseTransport(_connection, _hostDone);
             }
         }
     }
@@ -259,7 +271,16 @@ public sealed partial class Socket
         bool schedule;
         lock (_sync)
         {
-            _inbox.Enqueue(incoming);
+            if (!_hasInboxHead && (_inbox is null || _inbox.Count == 0))
+            {
+                // The usual case, one read at a time: a field, not a queue.
+                _inboxHead = incoming;
+                _hasInboxHead = true;
+            }
+            else
+            {
+                (_inbox ??= new Queue<Incoming>(2)).Enqueue(incoming);
+            }
             _inboxBytes += incoming.Data?.Length ?? 0;
             schedule = !_drainScheduled;
             _drainScheduled = true;
@@ -270,21 +291,36 @@ public sealed partial class Socket
         }
     }
 
-    /// <summary>On the loop: Node's <c>onStreamRead</c> for every chunk, EOF or error that arrived.</summary>
+    /// <summary>On the loop: Node's <c>onStreamRead</c> for every chunk, EOF or error that arrived (also those arriving meanwhile).</summary>
     private void DrainInbox()
     {
-        Queue<Incoming> batch;
-        lock (_sync)
+        for (var reads = 0; ; reads++)
         {
-            batch = _inbox;
-            _inbox = _draining;
-            _draining = batch;
-            _drainScheduled = false;
-        }
-        while (batch.TryDequeue(out var item))
-        {
+            Incoming item;
+            byte[]? direct = null;
             lock (_sync)
             {
+                if (!_hasInboxHead && (_inbox is null || _inbox.Count == 0))
+                {
+                    _drainScheduled = false;
+                    return;
+                }
+                if (reads == MaxReadsPerTurn)
+                {
+                    // Still scheduled: go behind whatever else is queued on the loop.
+                    Loop.Post(this);
+                    return;
+                }
+                if (_hasInboxHead)
+                {
+                    item = _inboxHead;
+                    _inboxHead = default;
+                    _hasInboxHead = false;
+                }
+                else
+                {
+                    item = _inbox!.Dequeue();
+                }
                 _inboxBytes -= item.Data?.Length ?? 0;
                 if (_destroyed)
                 {
@@ -293,8 +329,16 @@ public sealed partial class Socket
                 if (item.Data is { } data)
                 {
                     _bytesRead += data.Length;
-                    _readable.Enqueue(data);
-                    _readableLength += data.Length;
+                    if (_flowing == true && (_readable is null || _readable.Count == 0))
+                    {
+                        // Flowing with nothing buffered: straight to "data", no buffering.
+                        direct = data;
+                    }
+                    else
+                    {
+                        (_readable ??= new Queue<byte[]>(2)).Enqueue(data);
+                        _readableLength += data.Length;
+                    }
                 }
                 else if (item.Error is null)
                 {
@@ -303,13 +347,24 @@ public sealed partial class Socket
             }
             if (item.Error is { } error)
             {
-                batch.Clear();
+                lock (_sync)
+                {
+                    _inbox?.Clear();
+                    _inboxHead = default;
+                    _hasInboxHead = false;
+                    _inboxBytes = 0;
+                    _drainScheduled = false;
+                }
                 Destroy(error);
                 return;
             }
             if (item.Data is not null)
             {
                 OnActivity();
+            }
+            if (direct is not null)
+            {
+                EmitData(direct);
             }
             Flow();
         }
@@ -323,30 +378,19 @@ public sealed partial class Socket
             byte[] chunk;
             lock (_sync)
             {
-                if (_destroyed || _flowing != true || !_readable.TryDequeue(out chunk!))
+                if (_destroyed || _flowing != true || _readable is null || !_readable.TryDequeue(out chunk!))
                 {
                     break;
                 }
                 _readableLength -= chunk.Length;
                 SignalReadPermitLocked();
             }
-            if (_decoder is { } decode)
-            {
-                // Node pushes no empty string: bytes held back by the decoder produce no "data".
-                if (decode(chunk) is { Length: > 0 } text)
-                {
-                    Emit1("data", text);
-                }
-            }
-            else
-            {
-                Emit1("data", chunk);
-            }
+            EmitData(chunk);
         }
         bool end;
         lock (_sync)
         {
-            end = _eof && _readable.Count == 0 && !_endEmitted && _flowing != false && !_destroyed;
+            end = _eof && (_readable is null || _readable.Count == 0) && !_endEmitted && _flowing != false && !_destroyed;
             if (end)
             {
                 _endEmitted = true;
@@ -360,6 +404,22 @@ public sealed partial class Socket
                 Emit1("data", tail);
             }
             EmitEnd();
+        }
+    }
+
+    private void EmitData(byte[] chunk)
+    {
+        if (_decoder is { } decode)
+        {
+            // Node pushes no empty string: bytes held back by the decoder produce no "data".
+            if (decode(chunk) is { Length: > 0 } text)
+            {
+                Emit1("data", text);
+            }
+        }
+        else
+        {
+            Emit1("data", chunk);
         }
     }
 

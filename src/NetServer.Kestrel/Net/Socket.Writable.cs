@@ -11,8 +11,13 @@ namespace NetServer;
 /// </summary>
 public sealed partial class Socket
 {
-    private readonly Queue<PendingWrite> _writeQueue = new();
+    // Writes wait here only while a flush is in flight or the socket is corked (created on first need).
+    private Queue<PendingWrite>? _writeQueue;
     private List<Action>? _finishCallbacks;
+
+    // The flush in flight (one at a time): its bytes and the callbacks to run when it completes.
+    private long _flushBytes;
+    private List<Action<Exception?>>? _flushCallbacks;
     private long _writableLength;
     private long _bytesWritten;
     private int _corked;
@@ -205,8 +210,17 @@ public sealed partial class Socket
             {
                 _writableLength += data.Length;
                 _bytesWritten += data.Length;
-                _writeQueue.Enqueue(new PendingWrite(data, cb));
-                PumpWritesLocked();
+                if (!_flushing && _corked == 0 && (_writeQueue is null || _writeQueue.Count == 0))
+                {
+                    // Nothing ahead of it: straight into the transport's pipe, no queueing.
+                    AddToFlushLocked(data, cb);
+                    FlushLocked();
+                }
+                else
+                {
+                    (_writeQueue ??= new Queue<PendingWrite>(2)).Enqueue(new PendingWrite(data, cb));
+                    PumpWritesLocked();
+                }
                 var ok = _writableLength < WritableHighWaterMark;
                 if (!ok)
                 {
@@ -264,39 +278,53 @@ public sealed partial class Socket
     /// <summary>Sends what is queued unless a flush is in flight or the socket is corked; finishes after the last byte when ending.</summary>
     private void PumpWritesLocked()
     {
-        while (!_destroyed && !_flushing && _corked == 0 && _writeQueue.Count > 0)
+        while (!_destroyed && !_flushing && _corked == 0 && _writeQueue is { Count: > 0 } queue)
         {
-            var batch = new WriteBatch();
-            while (_writeQueue.TryDequeue(out var write))
+            while (queue.TryDequeue(out var write))
             {
-                _output.Write(write.Data.AsSpan());
-                batch.Add(write);
+                AddToFlushLocked(write.Data, write.Callback);
             }
-            ValueTask<FlushResult> flush;
-            try
-            {
-                flush = _output.FlushAsync();
-            }
-            catch (InvalidOperationException ex)
-            {
-                CompleteBatchLocked(batch, NodeErrors.SystemCall("EPIPE", "write", ex));
-                return;
-            }
-            if (!flush.IsCompleted)
-            {
-                _flushing = true;
-                _ = AwaitFlushAsync(flush, batch);
-                return;
-            }
-            CompleteBatchLocked(batch, FlushError(flush));
+            FlushLocked();
         }
-        if (_ending && !_finishing && !_flushing && _writeQueue.Count == 0 && !_destroyed)
+        if (_ending && !_finishing && !_flushing && (_writeQueue is null || _writeQueue.Count == 0) && !_destroyed)
         {
             StartFinishLocked();
         }
     }
 
-    private async Task AwaitFlushAsync(ValueTask<FlushResult> flush, WriteBatch batch)
+    private void AddToFlushLocked(byte[] data, Action<Exception?>? cb)
+    {
+        _output.Write(data.AsSpan());
+        _flushBytes += data.Length;
+        if (cb is not null)
+        {
+            (_flushCallbacks ??= []).Add(cb);
+        }
+    }
+
+    /// <summary>Flushes what <see cref="AddToFlushLocked"/> wrote; completes at once when the transport sent it inline.</summary>
+    private void FlushLocked()
+    {
+        ValueTask<FlushResult> flush;
+        try
+        {
+            flush = _output.FlushAsync();
+        }
+        catch (InvalidOperationException ex)
+        {
+            CompleteFlushLocked(NodeErrors.SystemCall("EPIPE", "write", ex));
+            return;
+        }
+        if (flush.IsCompleted)
+        {
+            CompleteFlushLocked(FlushError(flush));
+            return;
+        }
+        _flushing = true;
+        _ = AwaitFlushAsync(flush);
+    }
+
+    private async Task AwaitFlushAsync(ValueTask<FlushResult> flush)
     {
         Exception? error;
         try
@@ -311,7 +339,7 @@ public sealed partial class Socket
         lock (_sync)
         {
             _flushing = false;
-            CompleteBatchLocked(batch, error);
+            CompleteFlushLocked(error);
             PumpWritesLocked();
         }
     }
@@ -329,16 +357,19 @@ public sealed partial class Socket
     }
 
     /// <summary>A flush finished: the bytes left user space; run their callbacks and maybe <c>"drain"</c> on the loop (Node's afterWrite).</summary>
-    private void CompleteBatchLocked(WriteBatch batch, Exception? error)
+    private void CompleteFlushLocked(Exception? error)
     {
-        _writableLength -= batch.Bytes;
+        _writableLength -= _flushBytes;
+        _flushBytes = 0;
+        var callbacks = _flushCallbacks;
+        _flushCallbacks = null;
         if (error is not null)
         {
             if (!_destroyed)
             {
                 Loop.NextTick(() => Destroy(error));
             }
-            if (batch.Callbacks is { } failed)
+            if (callbacks is { } failed)
             {
                 Loop.NextTick(() =>
                 {
@@ -350,11 +381,10 @@ public sealed partial class Socket
             }
             return;
         }
-        if (batch.Callbacks is null && !_needDrain)
+        if (callbacks is null && !_needDrain)
         {
             return;
         }
-        var callbacks = batch.Callbacks;
         Loop.NextTick(() =>
         {
             if (callbacks is not null)
@@ -434,7 +464,7 @@ public sealed partial class Socket
     private List<Action<Exception?>>? TakeQueuedCallbacksLocked()
     {
         List<Action<Exception?>>? callbacks = null;
-        while (_writeQueue.TryDequeue(out var write))
+        while (_writeQueue is not null && _writeQueue.TryDequeue(out var write))
         {
             if (write.Callback is { } cb)
             {
@@ -445,21 +475,4 @@ public sealed partial class Socket
     }
 
     private readonly record struct PendingWrite(byte[] Data, Action<Exception?>? Callback);
-
-    /// <summary>The writes one flush carries: their size and the callbacks to run when it completes.</summary>
-    private sealed class WriteBatch
-    {
-        public long Bytes { get; private set; }
-
-        public List<Action<Exception?>>? Callbacks { get; private set; }
-
-        public void Add(PendingWrite write)
-        {
-            Bytes += write.Data.Length;
-            if (write.Callback is { } cb)
-            {
-                (Callbacks ??= []).Add(cb);
-            }
-        }
-    }
 }

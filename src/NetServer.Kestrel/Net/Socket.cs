@@ -22,7 +22,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     private readonly Lock _sync = new();
     private readonly Server _server;
     private readonly ConnectionContext _connection;
-    private readonly TaskCompletionSource _done;
+    private readonly TaskCompletionSource? _hostDone;
     private readonly PipeReader _input;
     private readonly PipeWriter _output;
     private readonly RawSocket? _raw;
@@ -40,11 +40,11 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     private int? _timeout;
     private long _lastActivity;
 
-    internal Socket(Server server, ConnectionContext connection, TaskCompletionSource done)
+    internal Socket(Server server, ConnectionContext connection, TaskCompletionSource? hostDone)
     {
         _server = server;
         _connection = connection;
-        _done = done;
+        _hostDone = hostDone;
         Loop = server.Loop;
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
@@ -53,7 +53,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
         _remote = connection.RemoteEndPoint as IPEndPoint;
         _isPipe = _local is null;
         // Only our own transport guarantees that a completed flush means "handed to the kernel".
-        _preciseDrain = connection.Features.Get<IOwnTransportFeature>() is not null;
+        _preciseDrain = hostDone is null;
 
         var options = server.Options;
         AllowHalfOpen = options.AllowHalfOpen;
@@ -173,10 +173,6 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
             orphaned = TakeQueuedCallbacksLocked();
             SignalReadPermitLocked();
             readLoopRunning = _readLoopState == ReadLoopState.Running;
-            if (!readLoopRunning)
-            {
-                _done.TrySetResult();
-            }
         }
         _idleTimer?.Dispose();
         _server.OnSocketDestroyed();
@@ -187,6 +183,11 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
         }
         // Completing the output makes Kestrel's send loop flush, send FIN and close the socket.
         _output.Complete();
+        if (!readLoopRunning)
+        {
+            // Otherwise the read loop releases it once it has seen the cancellation.
+            ReleaseTransport(_connection, _hostDone);
+        }
         if (orphaned is not null)
         {
             var destroyedError = error ?? NodeErrors.StreamDestroyed("write");
@@ -344,6 +345,21 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     }
 
     void ILoopWorkItem.Execute() => DrainInbox();
+
+    /// <summary>The connection is finished with: tell the user's Kestrel (which then disposes it), or dispose our own.</summary>
+    /// <param name="connection">The transport connection.</param>
+    /// <param name="hostDone">What a user's Kestrel awaits, or null for a connection of our own listener.</param>
+    internal static void ReleaseTransport(ConnectionContext connection, TaskCompletionSource? hostDone)
+    {
+        if (hostDone is not null)
+        {
+            hostDone.TrySetResult();
+        }
+        else
+        {
+            TransportFactory.Release(connection);
+        }
+    }
 
     private void ApplyKeepAlive(bool enable, int initialDelayMs)
     {
