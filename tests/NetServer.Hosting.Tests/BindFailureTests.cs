@@ -50,7 +50,8 @@ public sealed class BindFailureTests
     [Fact]
     public async Task SocketPathInUse_FailsStartWithEaddrinuse()
     {
-        var path = Path.Combine(TestHost.TempDir(), "busy.sock");
+        using var dir = new SocketDir();
+        var path = dir.File("busy.sock");
         using var occupier = new System.Net.Sockets.Socket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
         occupier.Bind(new UnixDomainSocketEndPoint(path));
         occupier.Listen();

@@ -25,9 +25,9 @@ public sealed class ConfigurationTests
     [System.Runtime.Versioning.UnsupportedOSPlatform("windows")]
     public async Task JsonFileConfiguration_BindsTcpAndUnixEndpoints_KeysCaseInsensitive()
     {
-        var dir = TestHost.TempDir();
-        var path = Path.Combine(dir, "ipc.sock");
-        var json = Path.Combine(dir, "appsettings.json");
+        using var dir = new SocketDir();
+        var path = dir.File("ipc.sock");
+        var json = dir.File("appsettings.json");
         await File.WriteAllTextAsync(json, $$"""
             { "netserver": { "endpoints": {
                 "echo": { "HOST": "127.0.0.1", "port": 0, "backlog": 16, "maxconnections": 5, "NoDelay": true },

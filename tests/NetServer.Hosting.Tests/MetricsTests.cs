@@ -60,7 +60,8 @@ public sealed class MetricsTests
     [Fact]
     public async Task UnixEndpoint_IsTaggedUnix()
     {
-        var path = Path.Combine(TestHost.TempDir(), "m.sock");
+        using var dir = new SocketDir();
+        var path = dir.File("m.sock");
         await using var host = await TestHost.StartAsync(
             new Dictionary<string, string?> { ["NetServer:Endpoints:ipc:Path"] = path },
             s => s.AddNetServer().MapEndpoint("ipc", socket => socket.Pipe(socket)));

@@ -64,7 +64,8 @@ public sealed class ShutdownTests
     [Fact]
     public async Task Stop_RemovesTheSocketFile_AndClosesEveryServer()
     {
-        var path = Path.Combine(TestHost.TempDir(), "s.sock");
+        using var dir = new SocketDir();
+        var path = dir.File("s.sock");
         var config = new Dictionary<string, string?>(Echo) { ["NetServer:Endpoints:ipc:Path"] = path };
         await using var host = await TestHost.StartAsync(config, s => s.AddNetServer()
             .MapEndpoint("echo", socket => socket.Pipe(socket))
@@ -90,7 +91,8 @@ public sealed class ShutdownTests
     [Fact]
     public async Task DisposeWithoutStop_StillReleasesTheListeningSocketAndFile()
     {
-        var path = Path.Combine(TestHost.TempDir(), "d.sock");
+        using var dir = new SocketDir();
+        var path = dir.File("d.sock");
         var host = await TestHost.StartAsync(
             new Dictionary<string, string?> { ["NetServer:Endpoints:ipc:Path"] = path },
             s => s.AddNetServer().MapEndpoint("ipc", socket => socket.Pipe(socket)));

@@ -30,7 +30,7 @@ public class EventEmitter
         {
             if (value < 0)
             {
-                throw NodeErrors.OutOfRange("defaultMaxListeners", "a non-negative number", value);
+                throw NodeErrors.OutOfRange("defaultMaxListeners", ">= 0", value);
             }
             Volatile.Write(ref s_defaultMaxListeners, value);
         }
@@ -183,7 +183,7 @@ public class EventEmitter
     {
         if (n < 0)
         {
-            throw NodeErrors.OutOfRange("n", "a non-negative number", n);
+            throw NodeErrors.OutOfRange("setMaxListeners", ">= 0", n);
         }
         _maxListeners = n;
         return this;
@@ -372,6 +372,7 @@ public class EventEmitter
     private EventEmitter Remove(string eventName, Delegate listener)
     {
         ArgumentNullException.ThrowIfNull(eventName);
+        NotNull(listener);
         Listener? removed = null;
         lock (_sync)
         {

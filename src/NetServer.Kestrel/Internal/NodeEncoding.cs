@@ -5,10 +5,10 @@ namespace NetServer.Internal;
 /// <summary>Node's Buffer encodings (<c>utf8</c>, <c>hex</c>, <c>base64</c>, <c>latin1</c>...): names, encoding, and streaming decoding.</summary>
 internal static class NodeEncoding
 {
-    /// <summary>Normalises an encoding name as Node does, or throws <c>ERR_UNKNOWN_ENCODING</c>.</summary>
+    /// <summary>Normalises an encoding name as Node does (the empty name means utf8), or throws <c>ERR_UNKNOWN_ENCODING</c>.</summary>
     public static string Normalize(string encoding) => encoding.ToLowerInvariant() switch
     {
-        "utf8" or "utf-8" => "utf8",
+        "" or "utf8" or "utf-8" => "utf8",
         "ucs2" or "ucs-2" or "utf16le" or "utf-16le" => "utf16le",
         "latin1" or "binary" => "latin1",
         "ascii" => "ascii",

@@ -47,24 +47,24 @@ public sealed partial class Server
     public Server Listen(int port, int backlog, Action? cb = null) => Listen(new ServerListenOptions { Port = port, Backlog = backlog }, cb);
 
     /// <summary>Listens on a Unix domain socket (IPC). In C# a string is always a path.</summary>
-    /// <param name="path">The socket path; an existing file gives <c>EADDRINUSE</c>.</param>
+    /// <param name="path">The socket path; an existing file gives <c>EADDRINUSE</c>. Null listens on a free port, as Node's <c>listen(undefined)</c>.</param>
     /// <param name="cb">Added as a once <c>"listening"</c> listener.</param>
     /// <returns>This server.</returns>
-    public Server Listen(string path, Action? cb = null) => Listen(new ServerListenOptions { Path = path }, cb);
+    public Server Listen(string path, Action? cb = null) => Listen(PathOptions(path, null), cb);
 
     /// <summary>Listens on a Unix domain socket with a backlog.</summary>
     /// <param name="path">The socket path.</param>
     /// <param name="backlog">Pending-connection queue length; 0 means 511.</param>
     /// <param name="cb">Added as a once <c>"listening"</c> listener.</param>
     /// <returns>This server.</returns>
-    public Server Listen(string path, int backlog, Action? cb = null) => Listen(new ServerListenOptions { Path = path, Backlog = backlog }, cb);
+    public Server Listen(string path, int backlog, Action? cb = null) => Listen(PathOptions(path, backlog), cb);
 
     /// <summary>
     /// Node's <c>server.listen(options[, cb])</c>. Argument errors throw synchronously
     /// (<c>ERR_SOCKET_BAD_PORT</c>, <c>ERR_INVALID_ARG_VALUE</c>, <c>ERR_SERVER_ALREADY_LISTEN</c>);
     /// bind failures (<c>EADDRINUSE</c>, <c>EACCES</c>, ...) are emitted as <c>"error"</c>, never thrown.
     /// </summary>
-    /// <param name="options">Where and how to listen; <c>Fd</c>, then <c>Port</c>, then <c>Path</c> decides the kind.</param>
+    /// <param name="options">Where and how to listen; <c>Fd</c>, then <c>Port</c>, then <c>Path</c> decides the kind. Null listens on a free port, as Node's <c>listen(null)</c>.</param>
     /// <param name="cb">Added as a once <c>"listening"</c> listener, before validation (as Node).</param>
     /// <returns>This server.</returns>
     public Server Listen(ServerListenOptions options, Action? cb = null)
@@ -73,11 +73,8 @@ public sealed partial class Server
         {
             Once("listening", cb);
         }
-        if (options is null)
-        {
-            throw NodeErrors.InvalidArgValue("options", null);
-        }
-        var o = options.Clone();
+        // Node's listen(null) / listen(undefined) is listen(): a free port on the default host.
+        var o = options?.Clone() ?? new ServerListenOptions { Port = 0 };
         Validate(o);
         var backlog = o.Backlog is > 0 ? o.Backlog.Value : DefaultBacklog;
 
@@ -178,6 +175,10 @@ public sealed partial class Server
     /// <param name="host">Host name or IP; null means the default host.</param>
     /// <returns>A task that completes once the server listens.</returns>
     public Task ListenAsync(int port, string? host = null) => ListenAsync(new ServerListenOptions { Port = port, Host = host });
+
+    /// <summary>A null path is Node's <c>listen(undefined)</c>: a free port on the default host.</summary>
+    private static ServerListenOptions PathOptions(string? path, int? backlog) =>
+        path is null ? new ServerListenOptions { Port = 0, Backlog = backlog } : new ServerListenOptions { Path = path, Backlog = backlog };
 
     private static void Validate(ServerListenOptions o)
     {

@@ -41,15 +41,12 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
     }
 
     /// <summary>Creates a server (Node's <c>new net.Server(options[, connectionListener])</c>).</summary>
-    /// <param name="options">Server options; copied, so later changes to the object do not affect this server.</param>
+    /// <param name="options">Server options; copied, so later changes to the object do not affect this server. Null means the defaults, as in Node.</param>
     /// <param name="connectionListener">Added as a <c>"connection"</c> listener.</param>
     public Server(ServerOptions options, Action<Socket>? connectionListener = null)
     {
-        if (options is null)
-        {
-            throw NodeErrors.InvalidArgType("options", "of type object", null);
-        }
-        _options = options.Clone();
+        // Node accepts null and undefined options as {}.
+        _options = options?.Clone() ?? new ServerOptions();
         Loop = _options.Loop ?? EventLoop.Default;
         if (connectionListener is not null)
         {

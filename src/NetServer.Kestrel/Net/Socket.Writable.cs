@@ -147,20 +147,20 @@ public sealed partial class Socket
 
     /// <summary>Writes <paramref name="data"/>, then ends.</summary>
     /// <param name="data">The last bytes.</param>
-    /// <param name="cb">Runs on finish.</param>
+    /// <param name="cb">Runs on finish; on the next tick instead if the socket was already ended or destroyed (the data is refused, as Node).</param>
     /// <returns>This socket.</returns>
     public Socket End(byte[] data, Action? cb = null) => EndCore(data ?? throw NodeErrors.NullValues(), cb);
 
     /// <summary>Writes <paramref name="data"/> as UTF-8, then ends.</summary>
     /// <param name="data">The last text.</param>
-    /// <param name="cb">Runs on finish.</param>
+    /// <param name="cb">Runs on finish; on the next tick instead if the socket was already ended or destroyed (the data is refused, as Node).</param>
     /// <returns>This socket.</returns>
     public Socket End(string data, Action? cb = null) => End(data, "utf8", cb);
 
     /// <summary>Writes <paramref name="data"/> in <paramref name="encoding"/>, then ends.</summary>
     /// <param name="data">The last text.</param>
     /// <param name="encoding">A Node encoding name.</param>
-    /// <param name="cb">Runs on finish.</param>
+    /// <param name="cb">Runs on finish; on the next tick instead if the socket was already ended or destroyed (the data is refused, as Node).</param>
     /// <returns>This socket.</returns>
     public Socket End(string data, string encoding, Action? cb = null) =>
         EndCore(NodeEncoding.GetBytes(data ?? throw NodeErrors.NullValues(), NodeEncoding.Normalize(encoding ?? "utf8")), cb);
@@ -246,7 +246,22 @@ public sealed partial class Socket
     {
         if (data is not null)
         {
+            bool refused;
+            lock (_sync)
+            {
+                refused = _destroyed || _ending;
+            }
             WriteCore(data, null);
+            if (refused)
+            {
+                // Node's end(chunk, cb) on an ended or destroyed stream: the write's error is
+                // reported (WriteCore), then cb runs on the next tick instead of waiting for a finish.
+                if (cb is not null)
+                {
+                    Loop.NextTick(cb);
+                }
+                return this;
+            }
         }
         lock (_sync)
         {

@@ -88,12 +88,4 @@ public sealed class TestHost : IAsyncDisposable
             Host.Dispose();
         }
     }
-
-    /// <summary>A short, unique directory for Unix socket files (paths must stay under 108 bytes).</summary>
-    public static string TempDir()
-    {
-        var dir = Path.Combine(Path.GetTempPath(), "nsh-" + Guid.NewGuid().ToString("N")[..10]);
-        Directory.CreateDirectory(dir);
-        return dir;
-    }
 }

@@ -279,7 +279,7 @@ public sealed class EventEmitterTests
         var e = new EventEmitter();
         var ex = Assert.ThrowsAny<ArgumentOutOfRangeException>(() => e.SetMaxListeners(-1));
         Assert.Equal("ERR_OUT_OF_RANGE", Assert.IsAssignableFrom<INodeError>(ex).Code);
-        Assert.StartsWith("The value of \"n\" is out of range.", ex.Message, StringComparison.Ordinal);
+        Assert.Equal("The value of \"setMaxListeners\" is out of range. It must be >= 0. Received -1", ex.Message);
         Assert.Equal(10, e.GetMaxListeners());
         e.SetMaxListeners(0);
         Assert.Equal(0, e.GetMaxListeners());

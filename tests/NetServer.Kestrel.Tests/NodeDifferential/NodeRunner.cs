@@ -33,6 +33,17 @@ public static class NodeRunner
         return SplitLines(result.Stdout);
     }
 
+    /// <summary>Runs a one-off snippet under Node 24 (<c>node -e</c>; <paramref name="args"/> are <c>process.argv[1..]</c>) and returns its stdout lines.</summary>
+    public static async Task<IReadOnlyList<string>> EvalAsync(string code, params string[] args)
+    {
+        var result = await RunProcessAsync(Node, ["-e", code, .. args], AppContext.BaseDirectory, ScriptTimeout);
+        if (result.ExitCode != 0)
+        {
+            throw new InvalidOperationException($"node -e exited with {result.ExitCode}.\n--- stdout ---\n{result.Stdout}\n--- stderr ---\n{result.Stderr}");
+        }
+        return SplitLines(result.Stdout);
+    }
+
     internal static IReadOnlyList<string> SplitLines(string text) =>
         text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Where(l => l.Length > 0).ToList();
 
