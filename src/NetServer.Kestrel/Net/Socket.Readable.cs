@@ -294,6 +294,34 @@ public sealed partial class Socket
     /// <summary>On the loop: Node's <c>onStreamRead</c> for every chunk, EOF or error that arrived (also those arriving meanwhile).</summary>
     private void DrainInbox()
     {
+        var returned = false;
+        try
+        {
+            DrainInboxCore();
+            returned = true;
+        }
+        finally
+        {
+            if (!returned)
+            {
+                // A listener threw (it goes on to "uncaughtException"): the socket keeps reading, as in Node.
+                lock (_sync)
+                {
+                    if (_hasInboxHead || _inbox is { Count: > 0 })
+                    {
+                        Loop.Post(this);
+                    }
+                    else
+                    {
+                        _drainScheduled = false;
+                    }
+                }
+            }
+        }
+    }
+
+    private void DrainInboxCore()
+    {
         for (var reads = 0; ; reads++)
         {
             Incoming item;
