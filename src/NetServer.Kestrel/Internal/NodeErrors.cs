@@ -36,6 +36,8 @@ internal static class NodeErrors
     public static NodeError StreamDestroyed(string method) =>
         new("ERR_STREAM_DESTROYED", $"Cannot call {method} after a stream was destroyed");
 
+    public static NodeError InvalidState(string message) => new("ERR_INVALID_STATE", "Invalid state: " + message);
+
     public static NodeError InvalidHandleType() =>
         new("ERR_INVALID_HANDLE_TYPE", "This handle type cannot be sent");
 

@@ -116,6 +116,7 @@ public sealed partial class Socket
             _readingHeld = false;
             SignalReadPermitLocked();
         }
+        ResumeZeroCopy();
         Loop.NextTick(Flow);
         return this;
     }
@@ -185,7 +186,13 @@ public sealed partial class Socket
                 var result = await _input.ReadAsync().ConfigureAwait(false);
                 var buffer = result.Buffer;
                 var consumedAll = true;
-                if (!buffer.IsEmpty)
+                if (!buffer.IsEmpty && _zeroCopy is { } zeroCopy)
+                {
+                    // The handler sees the pipe's own buffers; they are released only when it returns.
+                    await zeroCopy.DeliverAsync(buffer).ConfigureAwait(false);
+                    _input.AdvanceTo(buffer.End);
+                }
+                else if (!buffer.IsEmpty)
                 {
                     // Node reads at most 64 KiB per chunk and re-checks the high-water mark between
                     // chunks; the rest stays in the transport's pipe (its backpressure, not our memory).

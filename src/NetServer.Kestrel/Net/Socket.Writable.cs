@@ -190,7 +190,12 @@ public sealed partial class Socket
         return this;
     }
 
-    private bool WriteCore(byte[] data, Action<Exception?>? cb)
+    private bool WriteCore(byte[] data, Action<Exception?>? cb) => WriteCore(new ReadOnlySequence<byte>(data), data, cb);
+
+    /// <param name="data">The bytes to send.</param>
+    /// <param name="array">The same bytes as an array the caller gave up (queued as is), or null to copy when queueing.</param>
+    /// <param name="cb">The write callback.</param>
+    private bool WriteCore(ReadOnlySequence<byte> data, byte[]? array, Action<Exception?>? cb)
     {
         Exception? refused = null;
         bool destroyOnRefusal;
@@ -218,7 +223,7 @@ public sealed partial class Socket
                 }
                 else
                 {
-                    (_writeQueue ??= new Queue<PendingWrite>(2)).Enqueue(new PendingWrite(data, cb));
+                    (_writeQueue ??= new Queue<PendingWrite>(2)).Enqueue(new PendingWrite(array ?? data.ToArray(), cb));
                     PumpWritesLocked();
                 }
                 var ok = _writableLength < WritableHighWaterMark;
@@ -297,7 +302,7 @@ public sealed partial class Socket
         {
             while (queue.TryDequeue(out var write))
             {
-                AddToFlushLocked(write.Data, write.Callback);
+                AddToFlushLocked(new ReadOnlySequence<byte>(write.Data), write.Callback);
             }
             FlushLocked();
         }
@@ -307,9 +312,12 @@ public sealed partial class Socket
         }
     }
 
-    private void AddToFlushLocked(byte[] data, Action<Exception?>? cb)
+    private void AddToFlushLocked(in ReadOnlySequence<byte> data, Action<Exception?>? cb)
     {
-        _output.Write(data.AsSpan());
+        foreach (var segment in data)
+        {
+            _output.Write(segment.Span);
+        }
         _flushBytes += data.Length;
         if (cb is not null)
         {

@@ -175,6 +175,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
             readLoopRunning = _readLoopState == ReadLoopState.Running;
         }
         _idleTimer?.Dispose();
+        AbortZeroCopy();
         _server.OnSocketDestroyed();
         if (readLoopRunning)
         {
