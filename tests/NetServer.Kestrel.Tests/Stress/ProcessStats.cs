@@ -1,0 +1,32 @@
+using System.Diagnostics;
+
+namespace NetServer.Kestrel.Tests.Stress;
+
+/// <summary>What the process holds: open file descriptors, OS threads, managed heap and working set.</summary>
+public readonly record struct ProcessStats(int OpenFds, int Threads, long HeapBytes, long WorkingSetBytes)
+{
+    /// <summary>Takes a snapshot after a full, compacting GC (finalizers included) so garbage is not counted.</summary>
+    public static ProcessStats AfterFullGc()
+    {
+        for (var i = 0; i < 2; i++)
+        {
+            GC.Collect(GC.MaxGeneration, GCCollectionMode.Forced, blocking: true, compacting: true);
+            GC.WaitForPendingFinalizers();
+        }
+        return Now(GC.GetTotalMemory(forceFullCollection: true));
+    }
+
+    /// <summary>Takes a snapshot without collecting (the heap figure then includes garbage not yet collected).</summary>
+    public static ProcessStats Now() => Now(GC.GetTotalMemory(forceFullCollection: false));
+
+    public static int CountOpenFds() => Directory.GetFiles("/proc/self/fd").Length;
+
+    public override string ToString() =>
+        $"fds {OpenFds}, threads {Threads}, heap {HeapBytes / 1024.0 / 1024:F1} MiB, working set {WorkingSetBytes / 1024.0 / 1024:F1} MiB";
+
+    private static ProcessStats Now(long heap)
+    {
+        using var process = Process.GetCurrentProcess();
+        return new ProcessStats(CountOpenFds(), process.Threads.Count, heap, process.WorkingSet64);
+    }
+}
