@@ -2,8 +2,8 @@ using System.Diagnostics;
 
 namespace NetServer.Kestrel.Tests.Stress;
 
-/// <summary>What the process holds: open file descriptors, OS threads, managed heap and working set.</summary>
-public readonly record struct ProcessStats(int OpenFds, int Threads, long HeapBytes, long WorkingSetBytes)
+/// <summary>What the process holds: open file descriptors, OS threads (and how many of them are thread-pool workers), managed heap and working set.</summary>
+public readonly record struct ProcessStats(int OpenFds, int Threads, int PoolThreads, long HeapBytes, long WorkingSetBytes)
 {
     /// <summary>Takes a snapshot after a full, compacting GC (finalizers included) so garbage is not counted.</summary>
     public static ProcessStats AfterFullGc()
@@ -22,11 +22,11 @@ public readonly record struct ProcessStats(int OpenFds, int Threads, long HeapBy
     public static int CountOpenFds() => Directory.GetFiles("/proc/self/fd").Length;
 
     public override string ToString() =>
-        $"fds {OpenFds}, threads {Threads}, heap {HeapBytes / 1024.0 / 1024:F1} MiB, working set {WorkingSetBytes / 1024.0 / 1024:F1} MiB";
+        $"fds {OpenFds}, threads {Threads} ({PoolThreads} in the thread pool), heap {HeapBytes / 1024.0 / 1024:F1} MiB, working set {WorkingSetBytes / 1024.0 / 1024:F1} MiB";
 
     private static ProcessStats Now(long heap)
     {
         using var process = Process.GetCurrentProcess();
-        return new ProcessStats(CountOpenFds(), process.Threads.Count, heap, process.WorkingSet64);
+        return new ProcessStats(CountOpenFds(), process.Threads.Count, ThreadPool.ThreadCount, heap, process.WorkingSet64);
     }
 }
