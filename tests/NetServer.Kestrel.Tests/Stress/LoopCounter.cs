@@ -14,9 +14,12 @@ public sealed class LoopCounter(TestLoop t)
     public long Value { get; private set; }
 
     /// <summary>Adds one; call on the loop.</summary>
-    public void Increment()
+    public void Increment() => Add(1);
+
+    /// <summary>Adds <paramref name="amount"/>; call on the loop.</summary>
+    public void Add(long amount)
     {
-        Value++;
+        Value += amount;
         for (var i = _waiters.Count - 1; i >= 0; i--)
         {
             if (Value >= _waiters[i].Target)
