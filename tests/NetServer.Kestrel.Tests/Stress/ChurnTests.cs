@@ -12,6 +12,7 @@ namespace NetServer.Kestrel.Tests.Stress;
 /// snapshot after every socket has closed and a full GC.
 /// </summary>
 [Trait("Category", "Stress")]
+[Collection(StressGroup.Name)]
 public sealed class ChurnTests(ITestOutputHelper output) : IDisposable
 {
     private const int WarmUp = 20_000;
@@ -45,13 +46,16 @@ public sealed class ChurnTests(ITestOutputHelper output) : IDisposable
         {
             await RunAsync(port, 0, WarmUp);
             await closes.WhenAtLeast(WarmUp, TestLoop.Timeout);
+            await ProcessStats.WaitForFdsToSettle(TestLoop.Timeout);
             var before = ProcessStats.AfterFullGc();
 
             var clock = Stopwatch.StartNew();
             await RunAsync(port, WarmUp, Churn);
             await closes.WhenAtLeast(WarmUp + Churn, TestLoop.Timeout);
             var seconds = clock.Elapsed.TotalSeconds;
+            var settle = await ProcessStats.WaitForFdsToSettle(TestLoop.Timeout);
             var after = ProcessStats.AfterFullGc();
+            output.WriteLine($"descriptors settled {settle.TotalMilliseconds:F0} ms after the last close event");
 
             output.WriteLine($"{Churn} connections in {seconds:F1} s ({Churn / seconds:F0}/s, {Workers} workers)");
             output.WriteLine($"after warm-up: {before}");

@@ -8,6 +8,7 @@ namespace NetServer.Kestrel.Tests.Stress;
 
 /// <summary>Issue #5 item 3a: thousands of live connections, each echoing verified bytes, then Close() with all of them live.</summary>
 [Trait("Category", "Stress")]
+[Collection(StressGroup.Name)]
 public sealed class ManyConnectionsTests(ITestOutputHelper output) : IDisposable
 {
     /// <summary>Two descriptors per connection in this process (client and server side): 10,000 of the 20,000 `ulimit -n` allows.</summary>
@@ -33,9 +34,12 @@ public sealed class ManyConnectionsTests(ITestOutputHelper output) : IDisposable
         var socketClosesWithError = 0;
         var serverCloses = 0;
         var socketClosesAtServerClose = -1;
+        var destroyedAtServerClose = -1;
+        var sockets = new List<Socket>(Connections);
         var server = _t.CreateServer(socket =>
         {
             accepted++;
+            sockets.Add(socket);
             socket.Pipe(socket);
             socket.On<bool>("close", hadError =>
             {
@@ -50,6 +54,7 @@ public sealed class ManyConnectionsTests(ITestOutputHelper output) : IDisposable
         {
             serverCloses++;
             socketClosesAtServerClose = socketCloses;
+            destroyedAtServerClose = sockets.Count(s => s.Destroyed);
         });
         await _t.ListenOnLoop(server, s => s.Listen(0, "127.0.0.1"));
         var port = server.Port();
@@ -96,13 +101,17 @@ public sealed class ManyConnectionsTests(ITestOutputHelper output) : IDisposable
             await _t.Flush();
             output.WriteLine($"all {Connections} ended and closed {clock.Elapsed.TotalSeconds:F1} s after the peers' FIN");
 
-            var (closes, withError, serverCloseCount, closesBeforeServerClose) =
-                await _t.Run(() => (socketCloses, socketClosesWithError, serverCloses, socketClosesAtServerClose));
+            var (closes, withError, serverCloseCount, closesBeforeServerClose, destroyedBeforeServerClose) =
+                await _t.Run(() => (socketCloses, socketClosesWithError, serverCloses, socketClosesAtServerClose, destroyedAtServerClose));
+            output.WriteLine($"the server's close came after {destroyedBeforeServerClose} sockets were destroyed and {closesBeforeServerClose} had emitted close");
             Assert.Equal(Connections, closes);
             Assert.Equal(0, withError);
             Assert.Equal(1, serverCloseCount);
-            // Node: the server's "close" comes when the last socket is destroyed, before that socket's own "close".
-            Assert.Equal(Connections - 1, closesBeforeServerClose);
+            // Node: the server's "close" is queued (nextTick) when the last socket is destroyed. A socket's own
+            // "close" comes later (libuv's close phase; here a posted callback), so sockets destroyed in the same
+            // loop turn as the last one may emit "close" after the server's: only "every socket destroyed" is ordered.
+            Assert.Equal(Connections, destroyedBeforeServerClose);
+            Assert.InRange(closesBeforeServerClose, 0, Connections - 1);
             Assert.Equal(0, await server.GetConnectionsAsync().WithTimeout());
             Assert.Empty(_t.Uncaught);
         }

@@ -21,6 +21,29 @@ public readonly record struct ProcessStats(int OpenFds, int Threads, int PoolThr
 
     public static int CountOpenFds() => Directory.GetFiles("/proc/self/fd").Length;
 
+    /// <summary>
+    /// Waits until the descriptor count has stayed the same for half a second (at most <paramref name="timeout"/>):
+    /// a socket's <c>"close"</c> event is emitted when it is destroyed, and Kestrel's transport releases the
+    /// descriptor moments later, off the loop. Returns how long it took.
+    /// </summary>
+    public static async Task<TimeSpan> WaitForFdsToSettle(TimeSpan timeout)
+    {
+        var clock = Stopwatch.StartNew();
+        var last = CountOpenFds();
+        var stableSince = clock.Elapsed;
+        while (clock.Elapsed - stableSince < TimeSpan.FromMilliseconds(500) && clock.Elapsed < timeout)
+        {
+            await Task.Delay(50);
+            var now = CountOpenFds();
+            if (now != last)
+            {
+                last = now;
+                stableSince = clock.Elapsed;
+            }
+        }
+        return clock.Elapsed;
+    }
+
     public override string ToString() =>
         $"fds {OpenFds}, threads {Threads} ({PoolThreads} in the thread pool), heap {HeapBytes / 1024.0 / 1024:F1} MiB, working set {WorkingSetBytes / 1024.0 / 1024:F1} MiB";
 
