@@ -28,15 +28,19 @@ public sealed class MaxConnectionsFloodTests(ITestOutputHelper output) : IDispos
         // Loop-thread state.
         var live = 0;
         var maxLive = 0;
+        var maxCounted = 0;
         var accepted = 0;
         var drops = 0;
         var dropsWithoutAddress = 0;
         var closes = new LoopCounter(_t);
-        var server = _t.CreateServer(socket =>
+        Server? server = null;
+        server = _t.CreateServer(socket =>
         {
             accepted++;
             live++;
             maxLive = Math.Max(maxLive, live);
+            // The count Node's gate uses (GetConnections), read right after each accept, where its maxima are.
+            server!.GetConnections((_, n) => maxCounted = Math.Max(maxCounted, n));
             socket.On<bool>("close", _ =>
             {
                 live--;
@@ -93,13 +97,15 @@ public sealed class MaxConnectionsFloodTests(ITestOutputHelper output) : IDispos
             }
             await closes.WhenAtLeast(clientAccepted, TestLoop.Timeout);
 
-            var (serverAccepted, serverDrops, noAddress, max) = await _t.Run(() => (accepted, drops, dropsWithoutAddress, maxLive));
-            output.WriteLine($"{Attempts} attempts: {serverAccepted} accepted, {serverDrops} dropped, at most {max} live at once");
+            var (serverAccepted, serverDrops, noAddress, max, maxByCloseEvents) = await _t.Run(() => (accepted, drops, dropsWithoutAddress, maxCounted, maxLive));
+            output.WriteLine($"{Attempts} attempts: {serverAccepted} accepted, {serverDrops} dropped, GetConnections at most {max}; sockets between 'connection' and 'close' at most {maxByCloseEvents}");
             Assert.Equal(clientAccepted, serverAccepted);
             Assert.Equal(clientDropped, serverDrops);
             Assert.Equal(Attempts, serverAccepted + serverDrops);
             Assert.Equal(0, noAddress);
             Assert.InRange(max, 1, Limit);
+            // A socket leaves the count when destroyed; its "close" event follows (in Node from libuv's close
+            // phase), so a count kept by "close" listeners may briefly exceed the limit, in Node as here: reported only.
             Assert.True(serverDrops > 0, "the flood never reached the limit");
             Assert.True(serverAccepted > Limit, "no slot was ever reused");
             Assert.Equal(0, await server.GetConnectionsAsync().WithTimeout());
