@@ -3,6 +3,7 @@ using System.Net;
 using System.Net.Sockets;
 using Microsoft.Extensions.DependencyInjection;
 using NetServer.Hosting.Tests.Infrastructure;
+using NetServer.Kestrel.Tests.Stress;
 using Xunit.Abstractions;
 
 namespace NetServer.Hosting.Tests;
