@@ -366,8 +366,10 @@ public sealed partial class Socket
                     _bytesRead += data.Length;
                     if (_flowing == true && (_readable is null || _readable.Count == 0))
                     {
-                        // Flowing with nothing buffered: straight to "data", no buffering.
+                        // Flowing with nothing buffered: straight to "data", no buffering. The inbox just
+                        // shrank, which may be what the read loop waits for.
                         direct = data;
+                        SignalReadPermitLocked();
                     }
                     else
                     {

@@ -215,6 +215,13 @@ public sealed partial class Socket
             {
                 _writableLength += data.Length;
                 _bytesWritten += data.Length;
+                // Node's writeOrBuffer decides before the write is attempted: a chunk that reaches the
+                // mark returns false (and "drain" follows) even when the kernel takes it at once.
+                var ok = _writableLength < WritableHighWaterMark;
+                if (!ok)
+                {
+                    _needDrain = true;
+                }
                 if (!_flushing && _corked == 0 && (_writeQueue is null || _writeQueue.Count == 0))
                 {
                     // Nothing ahead of it: straight into the transport's pipe, no queueing.
@@ -225,11 +232,6 @@ public sealed partial class Socket
                 {
                     (_writeQueue ??= new Queue<PendingWrite>(2)).Enqueue(new PendingWrite(array ?? data.ToArray(), cb));
                     PumpWritesLocked();
-                }
-                var ok = _writableLength < WritableHighWaterMark;
-                if (!ok)
-                {
-                    _needDrain = true;
                 }
                 destroyOnRefusal = false;
                 _lastActivity = Loop.Now;
