@@ -31,6 +31,8 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
     private bool _closeRequested;
     private bool _unref;
     private bool _holdsLoopRef;
+    private readonly EventLoop[]? _socketLoops;
+    private int _nextSocketLoop;
     private CancellationTokenRegistration _signalRegistration;
 
     /// <summary>Creates a server with default options (Node's <c>new net.Server([connectionListener])</c>).</summary>
@@ -48,6 +50,14 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
         // Node accepts null and undefined options as {}.
         _options = options?.Clone() ?? new ServerOptions();
         Loop = _options.Loop ?? EventLoop.Default;
+        if (_options.Loops is { Count: > 0 } loops)
+        {
+            if (loops.Any(l => l is null))
+            {
+                throw NodeErrors.InvalidArgValue("options.loops", "null", "must not contain null");
+            }
+            _socketLoops = [.. loops];
+        }
         if (connectionListener is not null)
         {
             On("connection", connectionListener);
@@ -312,7 +322,19 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
             Socket.ReleaseTransport(connection, hostDone);
             return;
         }
-        var socket = new Socket(this, connection, hostDone);
+        if (_socketLoops is { } loops)
+        {
+            // Multi-loop mode: the socket lives on its own loop from its "connection" event on.
+            var loop = loops[_nextSocketLoop++ % loops.Length];
+            var spread = new Socket(this, loop, connection, hostDone);
+            loop.Post(() => EmitConnection(spread));
+            return;
+        }
+        EmitConnection(new Socket(this, Loop, connection, hostDone));
+    }
+
+    private void EmitConnection(Socket socket)
+    {
         try
         {
             Emit1("connection", socket);

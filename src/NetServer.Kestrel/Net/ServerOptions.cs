@@ -30,6 +30,17 @@ public sealed class ServerOptions
     /// <summary>The loop on which this server's and its sockets' callbacks run; null means <see cref="EventLoop.Default"/>.</summary>
     public EventLoop? Loop { get; set; }
 
+    /// <summary>
+    /// <b>Beyond Node</b>, multi-loop mode: accepted sockets are spread round-robin over these loops
+    /// (typically one per core) for throughput. Each socket's events, including its
+    /// <c>"connection"</c> event, run on its own loop, so the order of one connection's events is
+    /// kept; callbacks of different connections may run at the same time on different loops, so
+    /// state shared between connections needs its own synchronisation. The server's own events
+    /// (<c>"listening"</c>, <c>"close"</c>, <c>"error"</c>, <c>"drop"</c>) stay on <see cref="Loop"/>.
+    /// Null or empty (the default) keeps every socket on <see cref="Loop"/>: Node's model.
+    /// </summary>
+    public IReadOnlyList<EventLoop>? Loops { get; set; }
+
     internal int EffectiveHighWaterMark => HighWaterMark < 0 ? DefaultHighWaterMark : HighWaterMark;
 
     internal int EffectiveKeepAliveInitialDelay => Math.Max(0, KeepAliveInitialDelay);

@@ -40,12 +40,12 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     private int? _timeout;
     private long _lastActivity;
 
-    internal Socket(Server server, ConnectionContext connection, TaskCompletionSource? hostDone)
+    internal Socket(Server server, EventLoop loop, ConnectionContext connection, TaskCompletionSource? hostDone)
     {
         _server = server;
         _connection = connection;
         _hostDone = hostDone;
-        Loop = server.Loop;
+        Loop = loop;
         _input = connection.Transport.Input;
         _output = connection.Transport.Output;
         _raw = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
