@@ -9,8 +9,15 @@ BEGIN = "<!-- results:begin (written by benchmarks/run.sh; edit outside these ma
 END = "<!-- results:end -->"
 NAMES = {
     "kestrel": "raw Kestrel `ConnectionHandler` (defaults)",
-    "events": "NetServer `on('data', d => write(d))`",
-    "pipe": "NetServer `socket.Pipe(socket)`",
+    "kestrel-inline": "raw Kestrel, inline scheduling + inline completions",
+    "events": "NetServer `on('data', d => write(d))` (defaults)",
+    "events-inline": "NetServer `on('data', d => write(d))`, inline completions",
+    "pipe": "NetServer `socket.Pipe(socket)` (defaults)",
+    "pipe-inline": "NetServer `socket.Pipe(socket)`, inline completions",
+    "zerocopy": "NetServer zero-copy `OnRead` -> `Write(sequence)` (defaults)",
+    "zerocopy-inline": "NetServer zero-copy `OnRead` -> `Write(sequence)`, inline completions",
+    "multiloop": "NetServer events, multi-loop (defaults)",
+    "multiloop-inline": "NetServer events, multi-loop, inline completions",
     "node24": "Node 24 `s.pipe(s)`",
     "node20": "Node 20 `s.pipe(s)`",
 }
@@ -96,7 +103,8 @@ def build(runs, machine):
     out.append("")
     metrics = [("pingpong", "msgs_per_s", "ping-pong TCP"), ("unix", "msgs_per_s", "ping-pong Unix"),
                ("pipeline", "mib_per_s", "16 KiB pipelined"), ("churn", "conns_per_s", "churn")]
-    for ref, label in (("node24", "Node 24"), ("kestrel", "raw Kestrel")):
+    for ref, label in (("node24", "Node 24"), ("kestrel", "raw Kestrel (defaults)"),
+                       ("kestrel-inline", "raw Kestrel (inline)")):
         if ref not in servers:
             continue
         out.append(f"Ratios to {label} (throughput: > 1 is faster; RSS: < 1 is leaner):\n")

@@ -3,9 +3,12 @@
 # medians of N fresh-server runs, results written into docs/benchmarks.md (between the
 # "results" markers; the hand-written findings around them are kept).
 #
-#   benchmarks/run.sh            full run (~8 min): 3 reps x 4 s (+1 s warm-up), idle 2 reps
-#   benchmarks/run.sh --quick    development run (~2 min): 1 rep x 2 s (+0.5 s warm-up)
-#   options: --reps N  --duration S  --warmup S  --servers "kestrel events pipe node24 node20"
+#   benchmarks/run.sh            full run (~9 min): 2 reps x 3 s (+2 s warm-up: .NET's tiered JIT on one core), idle 1 rep
+#   benchmarks/run.sh --quick    development run (~4 min): 1 rep x 2 s (+1.5 s warm-up)
+#   options: --reps N  --duration S  --warmup S
+#            --servers "kestrel kestrel-inline events events-inline pipe-inline zerocopy-inline node24 node20"
+#              ("-inline": DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, and Kestrel's UnsafePreferInlineScheduling;
+#               also available: pipe, zerocopy, multiloop, multiloop-inline)
 #            --shapes "pingpong unix pipeline churn idle"  --micro (also run benchmarks/Micro)
 #            --no-doc (print the table, leave docs/benchmarks.md alone)
 #
@@ -16,12 +19,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 orig_args="$*"
-reps=3; idle_reps=2; duration=4; warmup=1; micro=0; write_doc=1; mode_name=full
-servers="kestrel events pipe node24 node20"
+reps=2; idle_reps=1; duration=3; warmup=2; micro=0; write_doc=1; mode_name=full
+servers="kestrel kestrel-inline events events-inline pipe-inline zerocopy-inline node24 node20"
 shapes="pingpong unix pipeline churn idle"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) reps=1; idle_reps=1; duration=2; warmup=0.5; mode_name=quick ;;
+    --quick) reps=1; idle_reps=1; duration=2; warmup=1.5; mode_name=quick ;;
     --reps) reps="$2"; idle_reps="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --warmup) warmup="$2"; shift ;;
@@ -82,7 +85,8 @@ fi
 
 server_cmd() {  # name unixPath
   case "$1" in
-    kestrel|events|pipe) echo "$servers_bin $1 $2" ;;
+    kestrel|events|pipe|zerocopy|multiloop) echo "$servers_bin $1 $2" ;;
+    *-inline) echo "env DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 BENCH_INLINE=1 $servers_bin ${1%-inline} $2" ;;
     node24) echo "$node24 benchmarks/node/echo.js $2" ;;
     node20) echo "$node20 benchmarks/node/echo.js $2" ;;
     *) echo "unknown server $1" >&2; exit 1 ;;
@@ -122,7 +126,7 @@ stop_server() {
   pids=("${keep[@]:-}")
 }
 
-is_dotnet() { case "$1" in kestrel|events|pipe) return 0 ;; *) return 1 ;; esac; }
+is_dotnet() { case "$1" in kestrel*|events*|pipe*|zerocopy*|multiloop*) return 0 ;; *) return 1 ;; esac; }
 
 run_one() {  # server shape rep
   local server="$1" shape="$2" rep="$3"

@@ -1,4 +1,6 @@
-// Echo servers for benchmarks/run.sh: `Servers <kestrel|events|pipe> [unixPath]`.
+// Echo servers for benchmarks/run.sh: `Servers <kestrel|events|pipe|zerocopy|multiloop> [unixPath]`.
+// BENCH_INLINE=1 makes raw Kestrel use UnsafePreferInlineScheduling (the tuned-Kestrel baseline);
+// run.sh sets it together with DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1 for the "-inline" variants.
 // Each listens on 127.0.0.1 with an ephemeral port (and on unixPath when given), then prints
 // "READY tcp=<port> unix=<path|->". SIGHUP prints "ALLOC <bytes> <gen0> <gen1> <gen2>"
 // (GC.GetTotalAllocatedBytes(precise) and collection counts) so the load generator can bracket its
@@ -24,6 +26,7 @@ if (unixPath is not null && File.Exists(unixPath))
     File.Delete(unixPath);
 }
 
+using var allocTrace = Environment.GetEnvironmentVariable("BENCH_ALLOCTRACE") == "1" ? new AllocTrace() : null;
 var stop = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
 using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
 {
@@ -31,6 +34,10 @@ using var hup = PosixSignalRegistration.Create(PosixSignal.SIGHUP, ctx =>
     Console.WriteLine(string.Create(
         CultureInfo.InvariantCulture,
         $"ALLOC {GC.GetTotalAllocatedBytes(precise: true)} {GC.CollectionCount(0)} {GC.CollectionCount(1)} {GC.CollectionCount(2)}"));
+    foreach (var (type, ticks) in AllocTrace.Types.OrderByDescending(kv => kv.Value).Take(12))
+    {
+        Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"ALLOCTYPE {ticks} {type}"));
+    }
 });
 using var term = PosixSignalRegistration.Create(PosixSignal.SIGTERM, ctx =>
 {
@@ -50,10 +57,12 @@ switch (mode)
         break;
     case "events":
     case "pipe":
-        await RunNetServerAsync(mode == "pipe", unixPath, stop.Task);
+    case "zerocopy":
+    case "multiloop":
+        await RunNetServerAsync(mode, unixPath, stop.Task);
         break;
     default:
-        await Console.Error.WriteLineAsync("usage: Servers <kestrel|events|pipe> [unixPath]");
+        await Console.Error.WriteLineAsync("usage: Servers <kestrel|events|pipe|zerocopy|multiloop> [unixPath]");
         return 1;
 }
 return 0;
@@ -64,6 +73,10 @@ static async Task RunKestrelAsync(string? unixPath, Task stop)
 {
     var builder = WebApplication.CreateSlimBuilder();
     builder.Logging.ClearProviders();
+    if (Environment.GetEnvironmentVariable("BENCH_INLINE") == "1")
+    {
+        builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
+    }
     builder.WebHost.ConfigureKestrel(o =>
     {
         o.Listen(IPAddress.Loopback, 0, l => l.UseConnectionHandler<EchoHandler>());
@@ -81,28 +94,37 @@ static async Task RunKestrelAsync(string? unixPath, Task stop)
     await app.StopAsync();
 }
 
-// NetServer: the Node-style event API (`data` -> `write`) or `socket.Pipe(socket)`, on EventLoop.Default.
-static async Task RunNetServerAsync(bool pipe, string? unixPath, Task stop)
+// NetServer on EventLoop.Default: the Node-style event API (`data` -> `write`), `socket.Pipe(socket)`,
+// the zero-copy path (`OnRead` -> `Write(ReadOnlySequence)`), or the event API in multi-loop mode
+// (one loop per processor the process may use).
+static async Task RunNetServerAsync(string mode, string? unixPath, Task stop)
 {
     var loop = EventLoop.Default;
     void OnConnection(Socket socket)
     {
         socket.On<Exception>("error", _ => { });
-        if (pipe)
+        switch (mode)
         {
-            socket.Pipe(socket);
-        }
-        else
-        {
-            socket.On<byte[]>("data", d => socket.Write(d));
+            case "pipe":
+                socket.Pipe(socket);
+                break;
+            case "zerocopy":
+                socket.OnRead(static (s, data) => s.Write(data));
+                break;
+            default:
+                socket.On<byte[]>("data", d => socket.Write(d));
+                break;
         }
     }
-    var tcp = new Server(new ServerOptions { Loop = loop, NoDelay = Environment.GetEnvironmentVariable("BENCH_NODELAY") == "1" }, OnConnection);
+    IReadOnlyList<EventLoop>? loops = mode == "multiloop"
+        ? [.. Enumerable.Range(0, Environment.ProcessorCount).Select(_ => new EventLoop())]
+        : null;
+    var tcp = new Server(new ServerOptions { Loop = loop, Loops = loops }, OnConnection);
     await tcp.ListenAsync(0, "127.0.0.1");
     Server? ipc = null;
     if (unixPath is not null)
     {
-        ipc = new Server(new ServerOptions { Loop = loop, NoDelay = Environment.GetEnvironmentVariable("BENCH_NODELAY") == "1" }, OnConnection);
+        ipc = new Server(new ServerOptions { Loop = loop, Loops = loops }, OnConnection);
         await ipc.ListenAsync(new ServerListenOptions { Path = unixPath });
     }
     var port = ((AddressInfo)tcp.Address()!).Port;

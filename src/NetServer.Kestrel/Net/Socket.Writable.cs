@@ -240,7 +240,7 @@ public sealed partial class Socket
         }
         if (cb is not null)
         {
-            Loop.NextTick(() => cb(refused));
+            CallBackOnNextTick(cb, refused);
         }
         if (destroyOnRefusal)
         {
@@ -248,6 +248,8 @@ public sealed partial class Socket
         }
         return false;
     }
+
+    private void CallBackOnNextTick(Action<Exception?> cb, Exception? error) => Loop.NextTick(() => cb(error));
 
     private Socket EndCore(byte[]? data, Action? cb)
     {
@@ -390,26 +392,39 @@ public sealed partial class Socket
         _flushCallbacks = null;
         if (error is not null)
         {
-            if (!_destroyed)
-            {
-                Loop.NextTick(() => Destroy(error));
-            }
-            if (callbacks is { } failed)
-            {
-                Loop.NextTick(() =>
-                {
-                    foreach (var cb in failed)
-                    {
-                        cb(error);
-                    }
-                });
-            }
+            ScheduleFailedWriteLocked(callbacks, error);
             return;
         }
         if (callbacks is null && !_needDrain)
         {
             return;
         }
+        ScheduleAfterWrite(callbacks);
+    }
+
+    // The lambdas live in their own methods: a closure's captures are allocated on entry to the
+    // scope that declares them, so inline they would cost an allocation on every flush.
+    private void ScheduleFailedWriteLocked(List<Action<Exception?>>? callbacks, Exception error)
+    {
+        if (!_destroyed)
+        {
+            Loop.NextTick(() => Destroy(error));
+        }
+        if (callbacks is not null)
+        {
+            Loop.NextTick(() =>
+            {
+                foreach (var cb in callbacks)
+                {
+                    cb(error);
+                }
+            });
+        }
+    }
+
+    /// <summary>Node's afterWrite, on the next tick: the write callbacks, then <c>"drain"</c> once nothing is left.</summary>
+    private void ScheduleAfterWrite(List<Action<Exception?>>? callbacks)
+    {
         Loop.NextTick(() =>
         {
             if (callbacks is not null)
