@@ -32,7 +32,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
     private bool _unref;
     private bool _holdsLoopRef;
     private readonly EventLoop[]? _socketLoops;
-    private int _nextSocketLoop;
+    private uint _nextSocketLoop;
     private CancellationTokenRegistration _signalRegistration;
 
     /// <summary>Creates a server with default options (Node's <c>new net.Server([connectionListener])</c>).</summary>
@@ -325,7 +325,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
         if (_socketLoops is { } loops)
         {
             // Multi-loop mode: the socket lives on its own loop from its "connection" event on.
-            var loop = loops[_nextSocketLoop++ % loops.Length];
+            var loop = loops[_nextSocketLoop++ % (uint)loops.Length];
             var spread = new Socket(this, loop, connection, hostDone);
             loop.Post(() => EmitConnection(spread));
             return;

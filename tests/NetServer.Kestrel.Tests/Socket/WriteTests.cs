@@ -111,52 +111,26 @@ public sealed class WriteTests : IDisposable
     [Fact]
     public async Task Write_after_End_fails_with_ERR_STREAM_WRITE_AFTER_END_then_error_then_close_true()
     {
-        Recorder? rec = null;
-        var returned = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Exception? cbError = null;
-        await using var h = await Harness.StartAsync(_t, s =>
-        {
-            rec = Recorder.Attach(s);
-            s.End();
-            returned.SetResult(s.Write("x", e =>
-            {
-                cbError = e;
-                rec.Add("cb:" + ((INodeError)e!).Code);
-            }));
-        });
-        await using var client = await h.ConnectAsync();
-        await h.NextSocketAsync(); // the connection listener (which sets rec) has run
-        Assert.False(await returned.Task.WithTimeout());
-        Assert.True(await rec!.Closed);
-        Assert.Equal(["connection", "cb:ERR_STREAM_WRITE_AFTER_END", "error:ERR_STREAM_WRITE_AFTER_END", "close:True"], rec.Events);
-        Assert.Equal("write after end", cbError!.Message);
-        Assert.Same(cbError, rec.Error);
-        Assert.IsNotAssignableFrom<ArgumentException>(cbError);
+        await using var w = await RefusedWrite.StartAsync(_t, s => s.End());
+
+        Assert.False(await w.Returned.Task.WithTimeout());
+        Assert.True(await w.Rec!.Closed);
+        Assert.Equal(["connection", "cb:ERR_STREAM_WRITE_AFTER_END", "error:ERR_STREAM_WRITE_AFTER_END", "close:True"], w.Rec.Events);
+        Assert.Equal("write after end", w.CbError!.Message);
+        Assert.Same(w.CbError, w.Rec.Error);
+        Assert.IsNotAssignableFrom<ArgumentException>(w.CbError);
     }
 
     [Fact]
     public async Task Write_after_Destroy_fails_with_ERR_STREAM_DESTROYED_without_error_event()
     {
-        Recorder? rec = null;
-        var returned = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
-        Exception? cbError = null;
-        await using var h = await Harness.StartAsync(_t, s =>
-        {
-            rec = Recorder.Attach(s);
-            s.Destroy();
-            returned.SetResult(s.Write("x", e =>
-            {
-                cbError = e;
-                rec.Add("cb:" + ((INodeError)e!).Code);
-            }));
-        });
-        await using var client = await h.ConnectAsync();
-        await h.NextSocketAsync(); // the connection listener (which sets rec) has run
-        Assert.False(await returned.Task.WithTimeout());
-        Assert.False(await rec!.Closed);
-        await h.SettleAsync();
-        Assert.Equal(["connection", "cb:ERR_STREAM_DESTROYED", "close:False"], rec.Events);
-        Assert.Equal("Cannot call write after a stream was destroyed", cbError!.Message);
+        await using var w = await RefusedWrite.StartAsync(_t, s => s.Destroy());
+
+        Assert.False(await w.Returned.Task.WithTimeout());
+        Assert.False(await w.Rec!.Closed);
+        await w.Harness.SettleAsync();
+        Assert.Equal(["connection", "cb:ERR_STREAM_DESTROYED", "close:False"], w.Rec.Events);
+        Assert.Equal("Cannot call write after a stream was destroyed", w.CbError!.Message);
         Assert.Empty(_t.Uncaught);
     }
 
@@ -203,5 +177,49 @@ public sealed class WriteTests : IDisposable
         Assert.True(await rec!.Closed);
         Assert.Equal(["connection", "error:mine", "close:True"], rec.Events);
         Assert.Same(error, rec.Error);
+    }
+
+    /// <summary>A connection whose listener runs <c>before</c>, then writes "x" and records the refusal.</summary>
+    private sealed class RefusedWrite : IAsyncDisposable
+    {
+        public required Harness Harness { get; init; }
+
+        public required Client Client { get; init; }
+
+        public required TaskCompletionSource<bool> Returned { get; init; }
+
+        public required Func<Recorder?> GetRec { get; init; }
+
+        public required Func<Exception?> GetCbError { get; init; }
+
+        public Recorder? Rec => GetRec();
+
+        public Exception? CbError => GetCbError();
+
+        public static async Task<RefusedWrite> StartAsync(TestLoop t, Action<Socket> before)
+        {
+            Recorder? rec = null;
+            Exception? cbError = null;
+            var returned = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
+            var h = await Harness.StartAsync(t, s =>
+            {
+                rec = Recorder.Attach(s);
+                before(s);
+                returned.SetResult(s.Write("x", e =>
+                {
+                    cbError = e;
+                    rec.Add("cb:" + ((INodeError)e!).Code);
+                }));
+            });
+            var client = await h.ConnectAsync();
+            await h.NextSocketAsync(); // the connection listener (which sets rec) has run
+            return new RefusedWrite { Harness = h, Client = client, Returned = returned, GetRec = () => rec, GetCbError = () => cbError };
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await Client.DisposeAsync();
+            await Harness.DisposeAsync();
+        }
     }
 }
