@@ -1,3 +1,4 @@
+using System.Reflection;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets;
 using Microsoft.Extensions.Logging.Abstractions;
@@ -21,11 +22,43 @@ internal static class TransportFactory
     internal const int WriteBufferDrainThreshold = 2;
 
     private static readonly Lazy<SocketConnectionContextFactory> s_factory = new(() =>
-        new SocketConnectionContextFactory(
-            new SocketConnectionFactoryOptions { MaxWriteBufferSize = WriteBufferDrainThreshold, UnsafePreferInlineScheduling = true },
-            NullLogger.Instance));
+    {
+        var options = new SocketConnectionFactoryOptions
+        {
+            MaxWriteBufferSize = WriteBufferDrainThreshold,
+            UnsafePreferInlineScheduling = true,
+        };
+        UsesReadSizedPool = TrySetMemoryPoolFactory(options, new ReadSizedMemoryPool.Factory(new ReadSizedMemoryPool()));
+        return new SocketConnectionContextFactory(options, NullLogger.Instance);
+    });
+
+    /// <summary>
+    /// True when the transport's pipes use <see cref="ReadSizedMemoryPool"/> (64 KiB receives); false
+    /// on a framework where the option below is gone, which costs throughput, not correctness.
+    /// </summary>
+    internal static bool UsesReadSizedPool { get; private set; }
 
     public static ConnectionContext Create(RawSocket socket) => s_factory.Value.Create(socket);
+
+    /// <summary>
+    /// Gives the transport our memory pool. ASP.NET Core 10 lets an app choose the socket transport's
+    /// pool publicly through DI (<c>IMemoryPoolFactory&lt;byte&gt;</c>, which <c>UseSockets</c> copies
+    /// into <c>SocketTransportOptions.MemoryPoolFactory</c>), but <see cref="SocketConnectionFactoryOptions"/>,
+    /// the public way to wrap our own accepted sockets, keeps the same property internal. We set that
+    /// property by name, exactly as <c>UseSockets</c> does; if a later framework renames it, the
+    /// transport keeps its default pool (4 KiB receives) and a test names the change.
+    /// </summary>
+    private static bool TrySetMemoryPoolFactory(SocketConnectionFactoryOptions options, IMemoryPoolFactory<byte> factory)
+    {
+        var property = typeof(SocketConnectionFactoryOptions).GetProperty(
+            "MemoryPoolFactory", BindingFlags.Instance | BindingFlags.NonPublic | BindingFlags.Public);
+        if (property is null || !property.CanWrite || property.PropertyType != typeof(IMemoryPoolFactory<byte>))
+        {
+            return false;
+        }
+        property.SetValue(options, factory);
+        return true;
+    }
 
     /// <summary>Disposes a connection we own once its socket is done (Kestrel's own dispatcher would do this for its connections).</summary>
     /// <param name="connection">A connection made by <see cref="Create"/>.</param>

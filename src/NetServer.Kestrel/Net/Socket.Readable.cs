@@ -198,7 +198,9 @@ public sealed partial class Socket
                     // chunks; the rest stays in the transport's pipe (its backpressure, not our memory).
                     var slice = buffer.Length > MaxReadChunk ? buffer.Slice(0, MaxReadChunk) : buffer;
                     consumedAll = slice.Length == buffer.Length;
-                    var chunk = slice.ToArray();
+                    // The chunk is overwritten in full at once: no need to zero it first.
+                    var chunk = GC.AllocateUninitializedArray<byte>((int)slice.Length);
+                    slice.CopyTo(chunk);
                     _input.AdvanceTo(slice.End);
                     Deliver(new Incoming(chunk, null));
                 }
