@@ -11,14 +11,20 @@ namespace NetServer;
 /// Semantics follow Node exactly: a listener added during an emit does not run in that emit (each
 /// emit works on a snapshot); once-listeners are removed before they run; <c>Off</c> removes the
 /// most recently added matching listener; emitting <c>"error"</c> with no listener throws the error;
-/// <c>ListenerCount</c> counts once-listeners. Listener lists are copy-on-write arrays, so emitting
-/// takes no lock and allocates nothing.
+/// <c>ListenerCount</c> counts once-listeners. The event table and each listener list are
+/// copy-on-write arrays, so emitting takes no lock and allocates nothing.
 /// </remarks>
 public class EventEmitter
 {
     private static int s_defaultMaxListeners = 10;
     private readonly Lock _sync = new();
-    private Dictionary<string, Listener[]>? _events;
+    /// <summary>
+    /// Events with listeners, in the order they were first added (Node's <c>eventNames()</c> order).
+    /// An immutable array replaced under <see cref="_sync"/> on every change: readers take no lock.
+    /// A linear scan beats hashing for the handful of events an emitter has, and an idle socket with
+    /// two events keeps 56 bytes here instead of a 200-byte dictionary.
+    /// </summary>
+    private EventSlot[]? _events;
     private HashSet<string>? _warned;
     private int _maxListeners = -1;
 
@@ -160,17 +166,13 @@ public class EventEmitter
     {
         lock (_sync)
         {
-            if (_events is null)
-            {
-                return this;
-            }
             if (eventName is null)
             {
-                _events.Clear();
+                Volatile.Write(ref _events, null);
             }
             else
             {
-                _events.Remove(eventName);
+                RemoveEventLocked(eventName);
             }
         }
         return this;
@@ -245,10 +247,8 @@ public class EventEmitter
     /// <returns>The event names.</returns>
     public IReadOnlyList<string> EventNames()
     {
-        lock (_sync)
-        {
-            return _events is null ? [] : [.. _events.Keys];
-        }
+        var events = Volatile.Read(ref _events);
+        return events is null ? [] : Array.ConvertAll(events, e => e.Name);
     }
 
     /// <summary>Emits a one-argument event without allocating an argument array (hot paths: <c>data</c>).</summary>
@@ -325,10 +325,67 @@ public class EventEmitter
         {
             return [];
         }
-        lock (_sync)
+        var i = IndexOf(events, eventName);
+        return i < 0 ? [] : events[i].Listeners;
+    }
+
+    private static int IndexOf(EventSlot[] events, string eventName)
+    {
+        for (var i = 0; i < events.Length; i++)
         {
-            return events.TryGetValue(eventName, out var list) ? list : [];
+            var name = events[i].Name;
+            if (ReferenceEquals(name, eventName) || string.Equals(name, eventName, StringComparison.Ordinal))
+            {
+                return i;
+            }
         }
+        return -1;
+    }
+
+    /// <summary>Publishes a new listener list for one event (non-empty); a new event goes last.</summary>
+    private void SetListenersLocked(string eventName, Listener[] listeners)
+    {
+        var events = _events ?? [];
+        var i = IndexOf(events, eventName);
+        EventSlot[] next;
+        if (i >= 0)
+        {
+            next = (EventSlot[])events.Clone();
+            next[i] = new EventSlot(events[i].Name, listeners);
+        }
+        else
+        {
+            next = new EventSlot[events.Length + 1];
+            Array.Copy(events, next, events.Length);
+            next[^1] = new EventSlot(eventName, listeners);
+        }
+        Volatile.Write(ref _events, next);
+    }
+
+    private void RemoveEventLocked(string eventName)
+    {
+        var events = _events;
+        var i = events is null ? -1 : IndexOf(events, eventName);
+        if (i < 0)
+        {
+            return;
+        }
+        if (events!.Length == 1)
+        {
+            Volatile.Write(ref _events, null);
+            return;
+        }
+        var next = new EventSlot[events.Length - 1];
+        Array.Copy(events, 0, next, 0, i);
+        Array.Copy(events, i + 1, next, i, events.Length - i - 1);
+        Volatile.Write(ref _events, next);
+    }
+
+    private Listener[] ListenersLocked(string eventName)
+    {
+        var events = _events;
+        var i = events is null ? -1 : IndexOf(events, eventName);
+        return i < 0 ? [] : events![i].Listeners;
     }
 
     private EventEmitter Add(string eventName, Listener listener, bool prepend)
@@ -341,8 +398,7 @@ public class EventEmitter
         string? warning = null;
         lock (_sync)
         {
-            _events ??= new Dictionary<string, Listener[]>(StringComparer.Ordinal);
-            var list = _events.TryGetValue(eventName, out var existing) ? existing : [];
+            var list = ListenersLocked(eventName);
             var grown = new Listener[list.Length + 1];
             if (prepend)
             {
@@ -354,7 +410,7 @@ public class EventEmitter
                 Array.Copy(list, grown, list.Length);
                 grown[^1] = listener;
             }
-            _events[eventName] = grown;
+            SetListenersLocked(eventName, grown);
             var max = GetMaxListeners();
             if (max > 0 && grown.Length > max && (_warned ??= new(StringComparer.Ordinal)).Add(eventName))
             {
@@ -376,16 +432,14 @@ public class EventEmitter
         Listener? removed = null;
         lock (_sync)
         {
-            if (_events is not null && _events.TryGetValue(eventName, out var list))
+            var list = ListenersLocked(eventName);
+            for (var i = list.Length - 1; i >= 0; i--)
             {
-                for (var i = list.Length - 1; i >= 0; i--)
+                if (Equals(list[i].Callback, listener))
                 {
-                    if (Equals(list[i].Callback, listener))
-                    {
-                        removed = list[i];
-                        RemoveAt(eventName, list, i);
-                        break;
-                    }
+                    removed = list[i];
+                    RemoveAt(eventName, list, i);
+                    break;
                 }
             }
         }
@@ -400,13 +454,11 @@ public class EventEmitter
     {
         lock (_sync)
         {
-            if (_events is not null && _events.TryGetValue(eventName, out var list))
+            var list = ListenersLocked(eventName);
+            var i = Array.IndexOf(list, listener);
+            if (i >= 0)
             {
-                var i = Array.IndexOf(list, listener);
-                if (i >= 0)
-                {
-                    RemoveAt(eventName, list, i);
-                }
+                RemoveAt(eventName, list, i);
             }
         }
     }
@@ -415,12 +467,15 @@ public class EventEmitter
     {
         if (list.Length == 1)
         {
-            _events!.Remove(eventName);
+            RemoveEventLocked(eventName);
             return;
         }
         var shrunk = new Listener[list.Length - 1];
         Array.Copy(list, 0, shrunk, 0, index);
         Array.Copy(list, index + 1, shrunk, index, list.Length - index - 1);
-        _events![eventName] = shrunk;
+        SetListenersLocked(eventName, shrunk);
     }
+
+    /// <summary>One event and its listeners, in registration order.</summary>
+    private readonly record struct EventSlot(string Name, Listener[] Listeners);
 }

@@ -173,6 +173,17 @@ public sealed class EventEmitterTests
     }
 
     [Fact]
+    public void An_event_removed_and_added_again_moves_to_the_end_of_EventNames_as_in_Node()
+    {
+        // Node 24: on a, b, c; off a; on d, a -> ["b","c","d","a"] (object key order).
+        var e = new EventEmitter();
+        Action f = () => { };
+        e.On("a", f).On("b", f).On("c", f).Off("a", f);
+        e.On("d", f).On("a", f);
+        Assert.Equal(["b", "c", "d", "a"], e.EventNames());
+    }
+
+    [Fact]
     public void Error_with_no_listener_throws_the_error_object_itself()
     {
         var e = new EventEmitter();
