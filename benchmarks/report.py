@@ -37,10 +37,16 @@ def parse(path):
                     d[k] = float(v)
                 except ValueError:
                     d[k] = v
-        if "alloc_bytes" in d:
-            ops = d.get("msgs") if shape != "churn" else d.get("conns")
-            if ops:
-                d["alloc_per_op"] = d["alloc_bytes"] / ops
+        ops = d.get("msgs") if shape != "churn" else d.get("conns")
+        if "alloc_bytes" in d and ops:
+            d["alloc_per_op"] = d["alloc_bytes"] / ops
+        if isinstance(d.get("server_cpu_pct"), float) and ops and d["server_cpu_pct"] > 0:
+            # Server CPU (all threads) per operation, and operations per second of one core:
+            # throughput per core independent of how busy the load left the core.
+            cpu_s = d["server_cpu_pct"] / 100 * d["secs"]
+            d["cpu_us_per_op"] = cpu_s * 1e6 / ops
+            unit = d["mib_per_s"] * d["secs"] if shape == "pipeline" else ops
+            d["per_core"] = unit / cpu_s
         runs.setdefault((server, shape), []).append(d)
     return runs
 
@@ -74,7 +80,8 @@ def build(runs, machine):
     out.append(f"- .NET SDK {facts.get('dotnet')}, ASP.NET Core {facts.get('aspnetcore')}; "
                f"Node 24 {facts.get('node24', 'n/a')}; Node 20 {facts.get('node20', 'n/a')}")
     out.append(f"- Command: `{facts.get('command').strip()}`; reps={facts.get('reps')} (idle: {facts.get('idle_reps')}), "
-               f"{facts.get('duration')} s measured after {facts.get('warmup')} s warm-up, fresh server process per run, medians")
+               f"one server process per server and rep warmed {facts.get('proc_warmup')} s, then per shape "
+               f"{facts.get('warmup')} s warm-up + {facts.get('duration')} s measured; idle on a fresh process; medians")
     out.append(f"- Load average before/after: {facts.get('loadavg_before')} / {facts.get('loadavg_after')}; "
                f"wall time {facts.get('elapsed_s')} s")
     out.append("")
@@ -101,13 +108,39 @@ def build(runs, machine):
             cells[0] += " **(a run FAILED, see results.tsv)**"
         out.append("| " + " | ".join(cells) + " |")
     out.append("")
+    shapes = [("pingpong", "ping-pong TCP", "msg"), ("unix", "ping-pong Unix", "msg"),
+              ("pipeline", "16 KiB pipelined", "16 KiB msg"), ("churn", "churn", "conn")]
+    out.append("Per core: server CPU (every thread, `/proc/<pid>/stat`) per operation in µs, with the "
+               "server's CPU use in brackets (100 % = the one core it is pinned to):\n")
+    out.append("| server | " + " | ".join(f"{label} (µs/{unit})" for _, label, unit in shapes) + " |")
+    out.append("|---|" + "---:|" * len(shapes))
+    for s in servers:
+        cells = [NAMES[s]]
+        for shape, _, _ in shapes:
+            us, pct = med(runs, s, shape, "cpu_us_per_op"), med(runs, s, shape, "server_cpu_pct")
+            cells.append("–" if us is None else f"{us:,.2f} ({pct:.0f} %)")
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    if "node24" in servers:
+        out.append("Per-core ratios to Node 24 (operations per second of server CPU; > 1 does more per core):\n")
+        out.append("| server | " + " | ".join(label for _, label, _ in shapes) + " |")
+        out.append("|---|" + "---:|" * len(shapes))
+        for s in servers:
+            if s == "node24":
+                continue
+            cells = [NAMES[s]]
+            for shape, _, _ in shapes:
+                a, b = med(runs, s, shape, "per_core"), med(runs, "node24", shape, "per_core")
+                cells.append(f"{a / b:.2f}×" if a and b else "–")
+            out.append("| " + " | ".join(cells) + " |")
+        out.append("")
     metrics = [("pingpong", "msgs_per_s", "ping-pong TCP"), ("unix", "msgs_per_s", "ping-pong Unix"),
                ("pipeline", "mib_per_s", "16 KiB pipelined"), ("churn", "conns_per_s", "churn")]
     for ref, label in (("node24", "Node 24"), ("kestrel", "raw Kestrel (defaults)"),
                        ("kestrel-inline", "raw Kestrel (inline)")):
         if ref not in servers:
             continue
-        out.append(f"Ratios to {label} (throughput: > 1 is faster; RSS: < 1 is leaner):\n")
+        out.append(f"Throughput ratios to {label} (> 1 is faster; RSS: < 1 is leaner):\n")
         out.append("| server | " + " | ".join(m[2] for m in metrics) + " | RSS per idle conn |")
         out.append("|---|" + "---:|" * (len(metrics) + 1))
         for s in servers:

@@ -3,12 +3,16 @@
 # medians of N fresh-server runs, results written into docs/benchmarks.md (between the
 # "results" markers; the hand-written findings around them are kept).
 #
-#   benchmarks/run.sh            full run (~9 min): 2 reps x 3 s (+2 s warm-up: .NET's tiered JIT on one core), idle 1 rep
-#   benchmarks/run.sh --quick    development run (~4 min): 1 rep x 2 s (+1.5 s warm-up)
-#   options: --reps N  --duration S  --warmup S
-#            --servers "kestrel kestrel-inline events events-inline pipe-inline zerocopy-inline node24 node20"
+#   benchmarks/run.sh            full run (~9 min): 2 reps x 3 s per shape, idle 1 rep
+#   benchmarks/run.sh --quick    development run (~4 min): 1 rep x 2 s
+#   Each server process is started once per rep and warmed with --proc-warmup s of ping-pong
+#   (.NET's tiered JIT needs seconds on one core to reach its final code; Node's JIT is warmed the
+#   same way), then every shape runs --warmup s unmeasured and --duration s measured on it. The
+#   idle shape gets a fresh process (its RSS baseline must be a fresh server). Reps interleave servers.
+#   options: --reps N  --duration S  --warmup S  --proc-warmup S
+#            --servers "kestrel kestrel-inline events events-inline pipe-inline zerocopy-inline multiloop-inline node24 node20"
 #              ("-inline": DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS=1, and Kestrel's UnsafePreferInlineScheduling;
-#               also available: pipe, zerocopy, multiloop, multiloop-inline)
+#               also available: pipe, zerocopy, multiloop)
 #            --shapes "pingpong unix pipeline churn idle"  --micro (also run benchmarks/Micro)
 #            --no-doc (print the table, leave docs/benchmarks.md alone)
 #
@@ -19,15 +23,16 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 orig_args="$*"
-reps=2; idle_reps=1; duration=3; warmup=2; micro=0; write_doc=1; mode_name=full
-servers="kestrel kestrel-inline events events-inline pipe-inline zerocopy-inline node24 node20"
+reps=2; idle_reps=1; duration=3; warmup=1; proc_warmup=5; micro=0; write_doc=1; mode_name=full
+servers="kestrel kestrel-inline events events-inline pipe-inline zerocopy-inline multiloop-inline node24 node20"
 shapes="pingpong unix pipeline churn idle"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) reps=1; idle_reps=1; duration=2; warmup=1.5; mode_name=quick ;;
+    --quick) reps=1; idle_reps=1; duration=2; warmup=1; proc_warmup=3; mode_name=quick ;;
     --reps) reps="$2"; idle_reps="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --warmup) warmup="$2"; shift ;;
+    --proc-warmup) proc_warmup="$2"; shift ;;
     --servers) servers="$2"; shift ;;
     --shapes) shapes="$2"; shift ;;
     --micro) micro=1 ;;
@@ -128,11 +133,10 @@ stop_server() {
 
 is_dotnet() { case "$1" in kestrel*|events*|pipe*|zerocopy*|multiloop*) return 0 ;; *) return 1 ;; esac; }
 
-run_one() {  # server shape rep
+measure() {  # server shape rep: one loadgen run against the running server ($spid, $sport)
   local server="$1" shape="$2" rep="$3"
-  start_server "$server" "$shape$rep"
-  local target=(--tcp "$sport") args=() sig=()
-  if is_dotnet "$server"; then sig=(--signal-pid "$spid"); fi
+  local target=(--tcp "$sport") args=() sig=(--cpu-pid "$spid")
+  if is_dotnet "$server"; then sig+=(--signal-pid "$spid"); fi
   case "$shape" in
     pingpong) args=(--mode pingpong --conns 50 --size 64) ;;
     unix) target=(--unix "$out/$server.sock"); args=(--mode pingpong --conns 50 --size 64) ;;
@@ -140,37 +144,56 @@ run_one() {  # server shape rep
     churn) args=(--mode churn --workers 16 --size 64) ;;
     idle) args=(--mode idle --conns 10000 --size 64 --rss-pid "$spid"); sig=() ;;
   esac
-  local line rc=0
+  local line rc=0 before
+  before="$(grep -c '^ALLOC' "$slog" || true)"
   line="$(timeout 120 taskset -c 1 "$out/loadgen" "${target[@]}" "${args[@]}" "${sig[@]}" \
           --warmup "$warmup" --duration "$duration" 2>"$out/$server-$shape$rep.loadgen.err")" || rc=$?
   sleep 0.2  # let the last ALLOC line land
   local alloc=""
-  if [ ${#sig[@]} -gt 0 ]; then
-    alloc="$(grep '^ALLOC' "$slog" | tail -2 | awk 'NR==1{a=$2} NR==2{print $2-a}')"
+  if [[ " ${sig[*]} " == *" --signal-pid "* ]]; then
+    alloc="$(grep '^ALLOC' "$slog" | tail -n +"$((before + 1))" | head -2 | awk 'NR==1{a=$2} NR==2{print $2-a}')"
   fi
-  stop_server
   if [ "$rc" -ne 0 ] || [[ "$line" != *verified=1* ]]; then
     echo "FAILED: $server $shape rep $rep (exit $rc): $line" >&2
     cat "$out/$server-$shape$rep.loadgen.err" >&2
     echo -e "$server\t$shape\t$rep\tfailed=1 $line" >>"$results"
     return 0
   fi
-  printf '  %-8s %-9s #%s %s%s\n' "$server" "$shape" "$rep" "$line" "${alloc:+ alloc_bytes=$alloc}"
+  printf '  %-16s %-9s #%s %s%s\n' "$server" "$shape" "$rep" "$line" "${alloc:+ alloc_bytes=$alloc}"
   echo -e "$server\t$shape\t$rep\t$line${alloc:+ alloc_bytes=$alloc}" >>"$results"
+}
+
+run_server() {  # server rep: one warmed process serves every shape but idle
+  local server="$1" rep="$2" shape
+  start_server "$server" "r$rep"
+  # Process warm-up: unmeasured ping-pong, so every shape sees the code the server settles on.
+  timeout 120 taskset -c 1 "$out/loadgen" --tcp "$sport" --mode pingpong --conns 50 --size 64 \
+    --warmup 0 --duration "$proc_warmup" >/dev/null 2>"$out/$server-warmup$rep.loadgen.err" \
+    || { echo "FAILED: $server warm-up rep $rep" >&2; cat "$out/$server-warmup$rep.loadgen.err" >&2; }
+  for shape in $shapes; do
+    [ "$shape" = idle ] && continue
+    measure "$server" "$shape" "$rep"
+  done
+  stop_server
 }
 
 start_time=$(date +%s)
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
-echo "== run ($mode_name: reps=$reps duration=${duration}s warmup=${warmup}s) -> $out"
-for server in $servers; do
-  for shape in $shapes; do
-    n=$reps
-    [ "$shape" = idle ] && n=$idle_reps
-    for rep in $(seq 1 "$n"); do
-      run_one "$server" "$shape" "$rep"
-    done
+echo "== run ($mode_name: reps=$reps, ${proc_warmup}s process warm-up, per shape ${warmup}s + ${duration}s measured) -> $out"
+for rep in $(seq 1 "$reps"); do
+  for server in $servers; do
+    run_server "$server" "$rep"
   done
 done
+if [[ " $shapes " == *" idle "* ]]; then
+  for rep in $(seq 1 "$idle_reps"); do
+    for server in $servers; do
+      start_server "$server" "idle$rep"
+      measure "$server" idle "$rep"
+      stop_server
+    done
+  done
+fi
 load_after="$(cut -d' ' -f1-3 /proc/loadavg)"
 elapsed=$(( $(date +%s) - start_time ))
 
@@ -189,6 +212,7 @@ elapsed=$(( $(date +%s) - start_time ))
   echo "idle_reps=$idle_reps"
   echo "duration=$duration"
   echo "warmup=$warmup"
+  echo "proc_warmup=$proc_warmup"
   echo "loadavg_before=$load_before"
   echo "loadavg_after=$load_after"
   echo "elapsed_s=$elapsed"

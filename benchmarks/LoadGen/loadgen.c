@@ -9,6 +9,7 @@
 //     --duration S     measured seconds (5)
 //     --signal-pid P   send SIGHUP to P at the start and end of the measured window
 //     --rss-pid P      (idle) read VmRSS of P before connecting and while holding
+//     --cpu-pid P      report P's CPU use over the measured window (server_cpu_pct, all its threads)
 //
 // Output: one line of key=value pairs. Exit status 2 on any integrity failure or error.
 //
@@ -47,7 +48,7 @@ static int mode = M_PINGPONG, conns = -1, size = -1, depth = 8, workers = 16;
 static double warmup = 1, duration = 5;
 static int tcp_port = 0;
 static const char *unix_path;
-static pid_t signal_pid, rss_pid;
+static pid_t signal_pid, rss_pid, cpu_pid;
 static int epfd;
 static int measuring, stopping;
 static uint64_t msgs, bytes_rx, conns_done, errors;
@@ -101,6 +102,29 @@ static long rss_kib(pid_t pid) {
     if (!strncmp(line, "VmRSS:", 6)) { v = atol(line + 6); break; }
   fclose(f);
   return v;
+}
+
+// CPU seconds (user + system, every thread) the process has used so far; 0 without --cpu-pid.
+static double proc_cpu_s(pid_t pid) {
+  if (!pid) return 0;
+  char path[64], line[1024];
+  snprintf(path, sizeof path, "/proc/%d/stat", (int)pid);
+  FILE *f = fopen(path, "r");
+  if (!f) return 0;
+  double v = 0;
+  if (fgets(line, sizeof line, f)) {
+    // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+    char *p = strrchr(line, ')');
+    unsigned long ut = 0, st = 0;
+    if (p && sscanf(p + 2, "%*c %*d %*d %*d %*d %*d %*u %*u %*u %*u %*u %lu %lu", &ut, &st) == 2)
+      v = (double)(ut + st) / (double)sysconf(_SC_CLK_TCK);
+  }
+  fclose(f);
+  return v;
+}
+
+static void print_server_cpu(double srv0, double srv1) {
+  if (cpu_pid) printf(" server_cpu_pct=%.1f", 100 * (srv1 - srv0) / duration);
 }
 
 static void signal_server(void) {
@@ -253,6 +277,7 @@ static void run_stream(void) {
   struct epoll_event ev[MAXEV];
   double t0 = now_s(), t_measure = t0 + warmup, t_end = t_measure + duration, t_drain = 0;
   struct rusage ru0 = {0}, ru1;
+  double srv0 = 0, srv1 = 0;
   int started = 0;
   for (;;) {
     double t = now_s();
@@ -260,9 +285,11 @@ static void run_stream(void) {
       measuring = 1;
       signal_server();
       getrusage(RUSAGE_SELF, &ru0);
+      srv0 = proc_cpu_s(cpu_pid);
     }
     if (measuring && t >= t_end) {
       getrusage(RUSAGE_SELF, &ru1);
+      srv1 = proc_cpu_s(cpu_pid);
       signal_server();
       measuring = 0;
       stopping = 1;
@@ -272,6 +299,7 @@ static void run_stream(void) {
       printf("mode=%s conns=%d size=%d depth=%d secs=%.3f msgs=%llu msgs_per_s=%.0f mib_per_s=%.2f p50_us=%.0f p99_us=%.0f loadgen_cpu_pct=%.0f",
              mode == M_PINGPONG ? "pingpong" : "pipeline", conns, size, depth, duration, (unsigned long long)msgs,
              msgs / duration, bytes_rx / duration / 1048576.0, percentile(0.50), percentile(0.99), 100 * cpu / duration);
+      print_server_cpu(srv0, srv1);
     }
     if (stopping) {
       int pending = 0;
@@ -324,22 +352,27 @@ static void run_churn(void) {
   struct epoll_event ev[MAXEV];
   double t0 = now_s(), t_measure = t0 + warmup, t_end = t_measure + duration;
   struct rusage ru0 = {0}, ru1;
+  double srv0 = 0, srv1 = 0;
   for (;;) {
     double t = now_s();
     if (!measuring && t >= t_measure) {
       measuring = 1;
       signal_server();
       getrusage(RUSAGE_SELF, &ru0);
+      srv0 = proc_cpu_s(cpu_pid);
     }
     if (measuring && t >= t_end) {
       getrusage(RUSAGE_SELF, &ru1);
+      srv1 = proc_cpu_s(cpu_pid);
       signal_server();
       measuring = 0;
       double cpu = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
                    (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
-      printf("mode=churn workers=%d size=%d secs=%.3f conns=%llu conns_per_s=%.0f p50_us=%.0f p99_us=%.0f loadgen_cpu_pct=%.0f verified=1\n",
+      printf("mode=churn workers=%d size=%d secs=%.3f conns=%llu conns_per_s=%.0f p50_us=%.0f p99_us=%.0f loadgen_cpu_pct=%.0f",
              workers, size, duration, (unsigned long long)conns_done, conns_done / duration, percentile(0.50),
              percentile(0.99), 100 * cpu / duration);
+      print_server_cpu(srv0, srv1);
+      printf(" verified=1\n");
       break;
     }
     int k = epoll_wait(epfd, ev, MAXEV, 50);
@@ -447,6 +480,7 @@ int main(int argc, char **argv) {
     else if (!strcmp(a, "--duration")) duration = atof(v);
     else if (!strcmp(a, "--signal-pid")) signal_pid = atoi(v);
     else if (!strcmp(a, "--rss-pid")) rss_pid = atoi(v);
+    else if (!strcmp(a, "--cpu-pid")) cpu_pid = atoi(v);
     else { fprintf(stderr, "unknown option %s\n", a); return 1; }
   }
   if (!tcp_port && !unix_path) { fprintf(stderr, "need --tcp PORT or --unix PATH\n"); return 1; }
