@@ -71,6 +71,11 @@ def lat(runs, s, shape):
     return "–" if a is None else f"{fmt(a)} / {fmt(b)}"
 
 
+def rss(runs, s):
+    a, b = med(runs, s, "idle", "rss_per_conn_kib"), med(runs, s, "idle", "rss_marginal_per_conn_kib")
+    return "–" if a is None else f"{fmt(a, 2)} / {fmt(b, 2)}"
+
+
 def build(runs, machine):
     servers = [s for s in NAMES if any(k[0] == s for k in runs)]
     facts = dict(l.split("=", 1) for l in Path(machine).read_text().splitlines() if "=" in l)
@@ -87,7 +92,7 @@ def build(runs, machine):
     out.append("")
     out.append("| server | ping-pong TCP 64 B × 50 (msg/s) | p50 / p99 µs | ping-pong Unix (msg/s) | p50 / p99 µs "
                "| 16 KiB × depth 8 × 8 conns (MiB/s) | p50 / p99 µs | churn × 16 (conn/s) | p50 / p99 µs "
-               "| RSS per idle conn (KiB, 10k held) | alloc B/msg ping-pong | alloc B per 16 KiB msg | alloc B/conn churn "
+               "| RSS per idle conn, KiB: 10k average / marginal 5k→10k | alloc B/msg ping-pong | alloc B per 16 KiB msg | alloc B/conn churn "
                "| load-gen CPU % (max) |")
     out.append("|---|" + "---:|" * 13)
     for s in servers:
@@ -98,7 +103,7 @@ def build(runs, machine):
             fmt(med(runs, s, "unix", "msgs_per_s")), lat(runs, s, "unix"),
             fmt(med(runs, s, "pipeline", "mib_per_s")), lat(runs, s, "pipeline"),
             fmt(med(runs, s, "churn", "conns_per_s")), lat(runs, s, "churn"),
-            fmt(med(runs, s, "idle", "rss_per_conn_kib"), 2),
+            rss(runs, s),
             fmt(med(runs, s, "pingpong", "alloc_per_op")),
             fmt(med(runs, s, "pipeline", "alloc_per_op")),
             fmt(med(runs, s, "churn", "alloc_per_op")),
@@ -141,7 +146,7 @@ def build(runs, machine):
         if ref not in servers:
             continue
         out.append(f"Throughput ratios to {label} (> 1 is faster; RSS: < 1 is leaner):\n")
-        out.append("| server | " + " | ".join(m[2] for m in metrics) + " | RSS per idle conn |")
+        out.append("| server | " + " | ".join(m[2] for m in metrics) + " | RSS per idle conn (marginal) |")
         out.append("|---|" + "---:|" * (len(metrics) + 1))
         for s in servers:
             if s == ref:
@@ -150,7 +155,8 @@ def build(runs, machine):
             for shape, key, _ in metrics:
                 a, b = med(runs, s, shape, key), med(runs, ref, shape, key)
                 cells.append(f"{a / b:.2f}×" if a and b else "–")
-            a, b = med(runs, s, "idle", "rss_per_conn_kib"), med(runs, ref, "idle", "rss_per_conn_kib")
+            a, b = (med(runs, s, "idle", "rss_marginal_per_conn_kib"),
+                    med(runs, ref, "idle", "rss_marginal_per_conn_kib"))
             cells.append(f"{a / b:.2f}×" if a and b else "–")
             out.append("| " + " | ".join(cells) + " |")
         out.append("")

@@ -3,8 +3,8 @@
 # medians of N fresh-server runs, results written into docs/benchmarks.md (between the
 # "results" markers; the hand-written findings around them are kept).
 #
-#   benchmarks/run.sh            full run (~9 min): 2 reps x 3 s per shape, idle 1 rep
-#   benchmarks/run.sh --quick    development run (~4 min): 1 rep x 2 s
+#   benchmarks/run.sh            full run (~9 min): 3 reps x 2 s per shape (medians of 3: this VM has bursts of lost CPU), idle 1 rep
+#   benchmarks/run.sh --quick    development run (~3 min): 1 rep x 2 s
 #   Each server process is started once per rep and warmed with --proc-warmup s of ping-pong
 #   (.NET's tiered JIT needs seconds on one core to reach its final code; Node's JIT is warmed the
 #   same way), then every shape runs --warmup s unmeasured and --duration s measured on it. The
@@ -23,12 +23,12 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$root"
 
 orig_args="$*"
-reps=2; idle_reps=1; duration=3; warmup=1; proc_warmup=5; micro=0; write_doc=1; mode_name=full
+reps=3; idle_reps=1; duration=2; warmup=0.5; proc_warmup=4; micro=0; write_doc=1; mode_name=full
 servers="kestrel kestrel-inline events events-inline pipe-inline zerocopy-inline multiloop-inline node24 node20"
 shapes="pingpong unix pipeline churn idle"
 while [ $# -gt 0 ]; do
   case "$1" in
-    --quick) reps=1; idle_reps=1; duration=2; warmup=1; proc_warmup=3; mode_name=quick ;;
+    --quick) reps=1; idle_reps=1; duration=2; warmup=0.5; proc_warmup=3; mode_name=quick ;;
     --reps) reps="$2"; idle_reps="$2"; shift ;;
     --duration) duration="$2"; shift ;;
     --warmup) warmup="$2"; shift ;;
@@ -180,11 +180,14 @@ run_server() {  # server rep: one warmed process serves every shape but idle
 start_time=$(date +%s)
 load_before="$(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== run ($mode_name: reps=$reps, ${proc_warmup}s process warm-up, per shape ${warmup}s + ${duration}s measured) -> $out"
-for rep in $(seq 1 "$reps"); do
-  for server in $servers; do
-    run_server "$server" "$rep"
+timed_shapes="${shapes//idle/}"
+if [ -n "${timed_shapes// /}" ]; then
+  for rep in $(seq 1 "$reps"); do
+    for server in $servers; do
+      run_server "$server" "$rep"
+    done
   done
-done
+fi
 if [[ " $shapes " == *" idle "* ]]; then
   for rep in $(seq 1 "$idle_reps"); do
     for server in $servers; do
