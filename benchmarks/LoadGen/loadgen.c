@@ -123,12 +123,47 @@ static double proc_cpu_s(pid_t pid) {
   return v;
 }
 
-static void print_server_cpu(double srv0, double srv1) {
-  if (cpu_pid) printf(" server_cpu_pct=%.1f", 100 * (srv1 - srv0) / duration);
+static double rusage_s(const struct rusage *r) {
+  return r->ru_utime.tv_sec + r->ru_utime.tv_usec / 1e6 + r->ru_stime.tv_sec + r->ru_stime.tv_usec / 1e6;
 }
+
+// The measured window: the server is signalled and both processes' CPU read at its start and end.
+typedef struct {
+  double self0, srv0;        // CPU seconds at the start: this process, the server (--cpu-pid)
+  double self_pct, srv_pct;  // CPU % over the window, set by window_close
+} window_t;
 
 static void signal_server(void) {
   if (signal_pid) kill(signal_pid, SIGHUP);
+}
+
+static void window_open(window_t *w) {
+  struct rusage r;
+  signal_server();
+  getrusage(RUSAGE_SELF, &r);
+  w->self0 = rusage_s(&r);
+  w->srv0 = proc_cpu_s(cpu_pid);
+}
+
+static void window_close(window_t *w) {
+  struct rusage r;
+  getrusage(RUSAGE_SELF, &r);
+  double srv1 = proc_cpu_s(cpu_pid);
+  signal_server();
+  w->self_pct = 100 * (rusage_s(&r) - w->self0) / duration;
+  w->srv_pct = 100 * (srv1 - w->srv0) / duration;
+}
+
+static void print_server_cpu(const window_t *w) {
+  if (cpu_pid) printf(" server_cpu_pct=%.1f", w->srv_pct);
+}
+
+// A non-blocking connect finished: fail loudly if it was refused.
+static void check_connected(int fd, int id) {
+  int err = 0;
+  socklen_t l = sizeof err;
+  getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l);
+  if (err) fail("connect failed", id, err);
 }
 
 typedef struct {
@@ -276,30 +311,23 @@ static void run_stream(void) {
   }
   struct epoll_event ev[MAXEV];
   double t0 = now_s(), t_measure = t0 + warmup, t_end = t_measure + duration, t_drain = 0;
-  struct rusage ru0 = {0}, ru1;
-  double srv0 = 0, srv1 = 0;
+  window_t w = {0};
   int started = 0;
   for (;;) {
     double t = now_s();
     if (!measuring && !stopping && t >= t_measure) {
       measuring = 1;
-      signal_server();
-      getrusage(RUSAGE_SELF, &ru0);
-      srv0 = proc_cpu_s(cpu_pid);
+      window_open(&w);
     }
     if (measuring && t >= t_end) {
-      getrusage(RUSAGE_SELF, &ru1);
-      srv1 = proc_cpu_s(cpu_pid);
-      signal_server();
+      window_close(&w);
       measuring = 0;
       stopping = 1;
       t_drain = t + 3;
-      double cpu = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
-                   (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
       printf("mode=%s conns=%d size=%d depth=%d secs=%.3f msgs=%llu msgs_per_s=%.0f mib_per_s=%.2f p50_us=%.0f p99_us=%.0f loadgen_cpu_pct=%.0f",
              mode == M_PINGPONG ? "pingpong" : "pipeline", conns, size, depth, duration, (unsigned long long)msgs,
-             msgs / duration, bytes_rx / duration / 1048576.0, percentile(0.50), percentile(0.99), 100 * cpu / duration);
-      print_server_cpu(srv0, srv1);
+             msgs / duration, bytes_rx / duration / 1048576.0, percentile(0.50), percentile(0.99), w.self_pct);
+      print_server_cpu(&w);
     }
     if (stopping) {
       int pending = 0;
@@ -315,10 +343,7 @@ static void run_stream(void) {
     for (int i = 0; i < k; i++) {
       conn_t *c = ev[i].data.ptr;
       if (c->state == 1) {
-        int err = 0;
-        socklen_t l = sizeof err;
-        getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &l);
-        if (err) fail("connect failed", c->id, err);
+        check_connected(c->fd, c->id);
         c->state = 2;
       }
       if (c->state == 2 && c->target == 0) {
@@ -351,27 +376,20 @@ static void run_churn(void) {
   }
   struct epoll_event ev[MAXEV];
   double t0 = now_s(), t_measure = t0 + warmup, t_end = t_measure + duration;
-  struct rusage ru0 = {0}, ru1;
-  double srv0 = 0, srv1 = 0;
+  window_t w = {0};
   for (;;) {
     double t = now_s();
     if (!measuring && t >= t_measure) {
       measuring = 1;
-      signal_server();
-      getrusage(RUSAGE_SELF, &ru0);
-      srv0 = proc_cpu_s(cpu_pid);
+      window_open(&w);
     }
     if (measuring && t >= t_end) {
-      getrusage(RUSAGE_SELF, &ru1);
-      srv1 = proc_cpu_s(cpu_pid);
-      signal_server();
+      window_close(&w);
       measuring = 0;
-      double cpu = (ru1.ru_utime.tv_sec - ru0.ru_utime.tv_sec) + (ru1.ru_utime.tv_usec - ru0.ru_utime.tv_usec) / 1e6 +
-                   (ru1.ru_stime.tv_sec - ru0.ru_stime.tv_sec) + (ru1.ru_stime.tv_usec - ru0.ru_stime.tv_usec) / 1e6;
       printf("mode=churn workers=%d size=%d secs=%.3f conns=%llu conns_per_s=%.0f p50_us=%.0f p99_us=%.0f loadgen_cpu_pct=%.0f",
              workers, size, duration, (unsigned long long)conns_done, conns_done / duration, percentile(0.50),
-             percentile(0.99), 100 * cpu / duration);
-      print_server_cpu(srv0, srv1);
+             percentile(0.99), w.self_pct);
+      print_server_cpu(&w);
       printf(" verified=1\n");
       break;
     }
@@ -380,10 +398,7 @@ static void run_churn(void) {
     for (int i = 0; i < k; i++) {
       conn_t *c = ev[i].data.ptr;
       if (c->state == 1) {
-        int err = 0;
-        socklen_t l = sizeof err;
-        getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &l);
-        if (err) fail("connect failed", c->id, err);
+        check_connected(c->fd, c->id);
         c->state = 2;
       }
       if (c->state == 2 && c->target == 0) c->target = size;
@@ -438,10 +453,7 @@ static void run_idle(void) {
     for (int i = 0; i < k; i++) {
       conn_t *c = ev[i].data.ptr;
       if (c->state == 1) {
-        int err = 0;
-        socklen_t l = sizeof err;
-        getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &l);
-        if (err) fail("connect failed", c->id, err);
+        check_connected(c->fd, c->id);
         c->state = 2;
       }
       if (c->state == 2 && c->target == 0) {
