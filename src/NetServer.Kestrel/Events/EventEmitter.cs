@@ -18,6 +18,13 @@ public class EventEmitter
 {
     private static int s_defaultMaxListeners = 10;
     private readonly Lock _sync = new();
+
+    /// <summary>
+    /// The emitter's lock, shared with subclasses that need one for their own state (a socket's
+    /// read and write state): one lock object per connection instead of two. It is reentrant and
+    /// held only for short state changes, never while a listener runs.
+    /// </summary>
+    private protected Lock Sync => _sync;
     /// <summary>
     /// Events with listeners, in the order they were first added (Node's <c>eventNames()</c> order).
     /// An immutable array replaced under <see cref="_sync"/> on every change: readers take no lock.

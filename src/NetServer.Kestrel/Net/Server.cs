@@ -1,6 +1,7 @@
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
+using NetServer.Events;
 using NetServer.Internal;
 using NetServer.Kestrel;
 
@@ -17,7 +18,7 @@ namespace NetServer;
 /// <c>onconnection</c>; <see cref="EmitCloseIfDrained"/> is <c>_emitCloseIfDrained</c>.
 /// Every public member may be called from any thread.
 /// </remarks>
-public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
+public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILoopWorkItem
 {
     private const int DefaultBacklog = 511;
 
@@ -33,6 +34,11 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
     private bool _holdsLoopRef;
     private readonly EventLoop[]? _socketLoops;
     private uint _nextSocketLoop;
+
+    // Connections of our own listener on their way to the loop. One queue and one scheduled work
+    // item serve a burst of accepts, so an accept allocates no closure and no delegate.
+    private readonly System.Collections.Concurrent.ConcurrentQueue<(ConnectionContext Connection, int Generation)> _accepted = new();
+    private int _acceptsScheduled;
     private CancellationTokenRegistration _signalRegistration;
 
     /// <summary>Creates a server with default options (Node's <c>new net.Server([connectionListener])</c>).</summary>
@@ -262,8 +268,42 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable
     /// <summary>A connection accepted by our own listener: nobody awaits it, the socket releases it when done.</summary>
     /// <param name="connection">The transport connection.</param>
     /// <param name="fromListenGeneration">The listen it was accepted on.</param>
-    private void OnOwnConnection(ConnectionContext connection, int fromListenGeneration) =>
-        Loop.Dispatch(() => AcceptOnLoop(connection, fromListenGeneration, null));
+    private void OnOwnConnection(ConnectionContext connection, int fromListenGeneration)
+    {
+        _accepted.Enqueue((connection, fromListenGeneration));
+        if (Interlocked.Exchange(ref _acceptsScheduled, 1) == 0)
+        {
+            Loop.Dispatch(this);
+        }
+    }
+
+    /// <summary>Connections accepted by our listener and not yet taken by the loop (tests observe the batching).</summary>
+    internal int QueuedAccepts => _accepted.Count;
+
+    /// <summary>On the loop: takes every connection accepted so far, in order.</summary>
+    void ILoopWorkItem.Execute()
+    {
+        // Cleared before draining: an accept that lands after this schedules a new run, and one
+        // that lands before it is drained below.
+        Volatile.Write(ref _acceptsScheduled, 0);
+        while (_accepted.TryDequeue(out var accepted))
+        {
+            try
+            {
+                AcceptOnLoop(accepted.Connection, accepted.Generation, null);
+            }
+            catch
+            {
+                // A throwing "connection" listener goes on to the loop's error handling (uncaughtException);
+                // the connections behind it still get their turn.
+                if (!_accepted.IsEmpty && Interlocked.Exchange(ref _acceptsScheduled, 1) == 0)
+                {
+                    Loop.Post(this);
+                }
+                throw;
+            }
+        }
+    }
 
     /// <summary>A socket was destroyed: Node decrements the count synchronously in <c>destroy()</c>.</summary>
     internal void OnSocketDestroyed()

@@ -47,7 +47,7 @@ public sealed partial class Socket
     {
         get
         {
-            lock (_sync)
+            lock (Sync)
             {
                 return _bytesRead;
             }
@@ -59,7 +59,7 @@ public sealed partial class Socket
     {
         get
         {
-            lock (_sync)
+            lock (Sync)
             {
                 return ReadableLocked;
             }
@@ -71,7 +71,7 @@ public sealed partial class Socket
     {
         get
         {
-            lock (_sync)
+            lock (Sync)
             {
                 return _readableLength;
             }
@@ -83,7 +83,7 @@ public sealed partial class Socket
     {
         get
         {
-            lock (_sync)
+            lock (Sync)
             {
                 return _flowing;
             }
@@ -99,7 +99,7 @@ public sealed partial class Socket
     /// <returns>This socket.</returns>
     public Socket Pause()
     {
-        lock (_sync)
+        lock (Sync)
         {
             _flowing = false;
         }
@@ -110,14 +110,21 @@ public sealed partial class Socket
     /// <returns>This socket.</returns>
     public Socket Resume()
     {
-        lock (_sync)
+        bool flow;
+        lock (Sync)
         {
             _flowing = true;
             _readingHeld = false;
             SignalReadPermitLocked();
+            // Only buffered chunks or a pending end need the tick; reads that arrive later are
+            // delivered as they come (an idle socket's first listener then costs no delegate).
+            flow = _readable is { Count: > 0 } || (_eof && !_endEmitted);
         }
         ResumeZeroCopy();
-        Loop.NextTick(Flow);
+        if (flow)
+        {
+            Loop.NextTick(Flow);
+        }
         return this;
     }
 
@@ -125,7 +132,7 @@ public sealed partial class Socket
     /// <returns>Whether the socket is paused.</returns>
     public bool IsPaused()
     {
-        lock (_sync)
+        lock (Sync)
         {
             return _flowing == false;
         }
@@ -143,7 +150,7 @@ public sealed partial class Socket
     /// <summary>Starts the transport read loop; called once the <c>"connection"</c> listeners have run.</summary>
     internal void StartReading()
     {
-        lock (_sync)
+        lock (Sync)
         {
             if (_destroyed)
             {
@@ -162,7 +169,7 @@ public sealed partial class Socket
             return;
         }
         bool resume;
-        lock (_sync)
+        lock (Sync)
         {
             resume = _flowing != false;
         }
@@ -236,7 +243,7 @@ public sealed partial class Socket
         {
             await _input.CompleteAsync().ConfigureAwait(false);
             bool release;
-            lock (_sync)
+            lock (Sync)
             {
                 _readLoopState = ReadLoopState.Finished;
                 release = _destroyed;
@@ -250,7 +257,7 @@ public sealed partial class Socket
 
     private ValueTask WaitForReadPermitAsync()
     {
-        lock (_sync)
+        lock (Sync)
         {
             if (ReadPermittedLocked())
             {
@@ -278,7 +285,7 @@ public sealed partial class Socket
     private void Deliver(Incoming incoming)
     {
         bool schedule;
-        lock (_sync)
+        lock (Sync)
         {
             if (!_hasInboxHead && (_inbox is null || _inbox.Count == 0))
             {
@@ -314,7 +321,7 @@ public sealed partial class Socket
             if (!returned)
             {
                 // A listener threw (it goes on to "uncaughtException"): the socket keeps reading, as in Node.
-                lock (_sync)
+                lock (Sync)
                 {
                     if (_hasInboxHead || _inbox is { Count: > 0 })
                     {
@@ -335,7 +342,7 @@ public sealed partial class Socket
         {
             Incoming item;
             byte[]? direct = null;
-            lock (_sync)
+            lock (Sync)
             {
                 if (!_hasInboxHead && (_inbox is null || _inbox.Count == 0))
                 {
@@ -386,7 +393,7 @@ public sealed partial class Socket
             }
             if (item.Error is { } error)
             {
-                lock (_sync)
+                lock (Sync)
                 {
                     _inbox?.Clear();
                     _inboxHead = default;
@@ -415,7 +422,7 @@ public sealed partial class Socket
         while (true)
         {
             byte[] chunk;
-            lock (_sync)
+            lock (Sync)
             {
                 if (_destroyed || _flowing != true || _readable is null || !_readable.TryDequeue(out chunk!))
                 {
@@ -427,7 +434,7 @@ public sealed partial class Socket
             EmitData(chunk);
         }
         bool end;
-        lock (_sync)
+        lock (Sync)
         {
             end = _eof && (_readable is null || _readable.Count == 0) && !_endEmitted && _flowing != false && !_destroyed;
             if (end)
@@ -469,7 +476,7 @@ public sealed partial class Socket
             // Node's onReadableStreamEnd (installed first) swaps in writeAfterFIN: once ended, writes
             // fail with EPIPE. The automatic end() itself runs on the next tick (Duplex onEndNT), so a
             // write made inside an "end" listener still goes out.
-            lock (_sync)
+            lock (Sync)
             {
                 _endedByPeer = true;
             }
@@ -483,7 +490,7 @@ public sealed partial class Socket
     private void MaybeAutoDestroy()
     {
         bool destroy;
-        lock (_sync)
+        lock (Sync)
         {
             destroy = _endEmitted && _finished && !_destroyed;
         }

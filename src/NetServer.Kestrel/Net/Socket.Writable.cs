@@ -32,7 +32,7 @@ public sealed partial class Socket
     {
         get
         {
-            lock (_sync)
+            lock (Sync)
             {
                 return _bytesWritten;
             }
@@ -44,7 +44,7 @@ public sealed partial class Socket
     {
         get
         {
-            lock (_sync)
+            lock (Sync)
             {
                 return WritableLocked;
             }
@@ -56,7 +56,7 @@ public sealed partial class Socket
     {
         get
         {
-            lock (_sync)
+            lock (Sync)
             {
                 return _ending;
             }
@@ -68,7 +68,7 @@ public sealed partial class Socket
     {
         get
         {
-            lock (_sync)
+            lock (Sync)
             {
                 return _finished;
             }
@@ -80,7 +80,7 @@ public sealed partial class Socket
     {
         get
         {
-            lock (_sync)
+            lock (Sync)
             {
                 return _needDrain;
             }
@@ -92,7 +92,7 @@ public sealed partial class Socket
     {
         get
         {
-            lock (_sync)
+            lock (Sync)
             {
                 return _writableLength;
             }
@@ -169,7 +169,7 @@ public sealed partial class Socket
     /// <returns>This socket.</returns>
     public Socket Cork()
     {
-        lock (_sync)
+        lock (Sync)
         {
             _corked++;
         }
@@ -180,7 +180,7 @@ public sealed partial class Socket
     /// <returns>This socket.</returns>
     public Socket Uncork()
     {
-        lock (_sync)
+        lock (Sync)
         {
             if (_corked > 0 && --_corked == 0)
             {
@@ -199,7 +199,7 @@ public sealed partial class Socket
     {
         Exception? refused = null;
         bool destroyOnRefusal;
-        lock (_sync)
+        lock (Sync)
         {
             if (_destroyed)
             {
@@ -256,7 +256,7 @@ public sealed partial class Socket
         if (data is not null)
         {
             bool refused;
-            lock (_sync)
+            lock (Sync)
             {
                 refused = _destroyed || _ending;
             }
@@ -272,7 +272,7 @@ public sealed partial class Socket
                 return this;
             }
         }
-        lock (_sync)
+        lock (Sync)
         {
             if (cb is not null)
             {
@@ -363,7 +363,7 @@ public sealed partial class Socket
         {
             error = NodeErrors.SystemCall(NodeErrors.CodeOf(ex), "write", ex);
         }
-        lock (_sync)
+        lock (Sync)
         {
             _flushing = false;
             CompleteFlushLocked(error);
@@ -435,7 +435,7 @@ public sealed partial class Socket
                 }
             }
             bool drain;
-            lock (_sync)
+            lock (Sync)
             {
                 drain = _needDrain && _writableLength == 0 && !_destroyed;
                 if (drain)
@@ -480,7 +480,7 @@ public sealed partial class Socket
     private void OnFinish()
     {
         List<Action>? callbacks;
-        lock (_sync)
+        lock (Sync)
         {
             if (_destroyed)
             {

@@ -26,7 +26,7 @@ public sealed partial class Socket
     public Socket OnRead(Action<Socket, ReadOnlySequence<byte>> handler)
     {
         ArgumentNullException.ThrowIfNull(handler);
-        lock (_sync)
+        lock (Sync)
         {
             if (_readLoopState != ReadLoopState.NotStarted || _zeroCopy is not null)
             {
@@ -67,7 +67,7 @@ public sealed partial class Socket
         public ValueTask DeliverAsync(ReadOnlySequence<byte> buffer)
         {
             _done.Reset();
-            lock (socket._sync)
+            lock (socket.Sync)
             {
                 _buffer = buffer;
                 _pending = true;
@@ -79,7 +79,7 @@ public sealed partial class Socket
         public void Execute()
         {
             ReadOnlySequence<byte> buffer;
-            lock (socket._sync)
+            lock (socket.Sync)
             {
                 if (!_pending)
                 {
@@ -113,7 +113,7 @@ public sealed partial class Socket
 
         public void Unpark()
         {
-            lock (socket._sync)
+            lock (socket.Sync)
             {
                 if (!_parked)
                 {
@@ -127,7 +127,7 @@ public sealed partial class Socket
         /// <summary>The socket was destroyed: a parked read is let go (a queued one sees the destroy when it runs).</summary>
         public void Abort()
         {
-            lock (socket._sync)
+            lock (socket.Sync)
             {
                 if (!_parked)
                 {
@@ -147,7 +147,7 @@ public sealed partial class Socket
 
         private void Complete()
         {
-            lock (socket._sync)
+            lock (socket.Sync)
             {
                 if (!_pending)
                 {

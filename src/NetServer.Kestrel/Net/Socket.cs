@@ -19,7 +19,6 @@ namespace NetServer;
 /// <remarks>Every public member may be called from any thread; events are delivered on <see cref="Loop"/>.</remarks>
 public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
 {
-    private readonly Lock _sync = new();
     private readonly Server _server;
     private readonly ConnectionContext _connection;
     private readonly TaskCompletionSource? _hostDone;
@@ -113,7 +112,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     {
         get
         {
-            lock (_sync)
+            lock (Sync)
             {
                 return _destroyed;
             }
@@ -139,7 +138,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     {
         get
         {
-            lock (_sync)
+            lock (Sync)
             {
                 var readable = ReadableLocked;
                 var writable = WritableLocked;
@@ -162,7 +161,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     {
         List<Action<Exception?>>? orphaned;
         bool readLoopRunning;
-        lock (_sync)
+        lock (Sync)
         {
             if (_destroyed)
             {
@@ -224,7 +223,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     public void DestroySoon()
     {
         bool finished;
-        lock (_sync)
+        lock (Sync)
         {
             finished = _finished;
         }
@@ -302,7 +301,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     /// <returns>This socket.</returns>
     public Socket Unref()
     {
-        lock (_sync)
+        lock (Sync)
         {
             _unref = true;
             UpdateLoopRefLocked();
@@ -314,7 +313,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     /// <returns>This socket.</returns>
     public Socket Ref()
     {
-        lock (_sync)
+        lock (Sync)
         {
             _unref = false;
             UpdateLoopRefLocked();
@@ -373,7 +372,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
 
     private IPEndPoint? ObserveRemote()
     {
-        lock (_sync)
+        lock (Sync)
         {
             if (_destroyed)
             {
@@ -386,7 +385,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
 
     private IPEndPoint? LiveLocal()
     {
-        lock (_sync)
+        lock (Sync)
         {
             return _destroyed ? null : _local;
         }
@@ -421,7 +420,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     private void EmitClose()
     {
         bool hadError;
-        lock (_sync)
+        lock (Sync)
         {
             hadError = _hadError;
             _closeEmitted = true;

@@ -79,4 +79,37 @@ public sealed class UnhandledErrorTests : IDisposable
         await server.CloseAsync().WithTimeout();
         Assert.Equal(0, await server.GetConnectionsAsync().WithTimeout());
     }
+
+    [Fact]
+    public async Task A_throwing_connection_listener_does_not_strand_the_connections_accepted_behind_it()
+    {
+        // Accepts that arrive while the loop is busy are taken in one batch; the first listener
+        // call throws, and the two connections behind it must still get theirs.
+        var connections = 0;
+        var server = _t.CreateServer(socket =>
+        {
+            if (++connections == 1)
+            {
+                throw new InvalidOperationException("boom");
+            }
+            ServerTestHelpers.Echo(socket);
+        });
+        var uncaught = Await.Next<Exception>(_t.Loop, "uncaughtException");
+        await _t.ListenOnLoop(server, s => s.Listen(0, "127.0.0.1"));
+
+        using var release = new ManualResetEventSlim();
+        var busy = _t.Run(() => release.Wait(TimeSpan.FromSeconds(10)));
+        await using var a = await Client.ConnectAsync(server);
+        await using var b = await Client.ConnectAsync(server);
+        await using var c = await Client.ConnectAsync(server);
+        var queued = SpinWait.SpinUntil(() => server.QueuedAccepts == 3, TimeSpan.FromSeconds(10));
+        release.Set();
+        await busy.WithTimeout();
+
+        Assert.True(queued, "the three accepts should have waited for the busy loop together");
+        Assert.Equal("boom", Assert.IsType<InvalidOperationException>(await uncaught.WithTimeout()).Message);
+        await ServerTestHelpers.AssertEchoes(b, "second");
+        await ServerTestHelpers.AssertEchoes(c, "third");
+        Assert.Equal(3, await _t.Run(() => connections));
+    }
 }
