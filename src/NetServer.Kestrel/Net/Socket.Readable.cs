@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using NetServer.Internal;
 
@@ -191,37 +192,19 @@ public sealed partial class Socket
                     break;
                 }
                 var result = await _input.ReadAsync().ConfigureAwait(false);
-                var buffer = result.Buffer;
-                var consumedAll = true;
-                if (!buffer.IsEmpty && _zeroCopy is { } zeroCopy)
+                if (_zeroCopy is { } zeroCopy && !result.Buffer.IsEmpty)
                 {
                     // The handler sees the pipe's own buffers; they are released only when it returns.
-                    await zeroCopy.DeliverAsync(buffer).ConfigureAwait(false);
-                    _input.AdvanceTo(buffer.End);
+                    // The read waits in the reader, not in this method's frame, which lives as long as
+                    // the connection: locals kept across an await would cost every socket.
+                    await zeroCopy.DeliverAsync(result).ConfigureAwait(false);
+                    if (EndZeroCopyRead())
+                    {
+                        break;
+                    }
                 }
-                else if (!buffer.IsEmpty)
+                else if (ConsumeRead(result))
                 {
-                    // Node reads at most 64 KiB per chunk and re-checks the high-water mark between
-                    // chunks; the rest stays in the transport's pipe (its backpressure, not our memory).
-                    var slice = buffer.Length > MaxReadChunk ? buffer.Slice(0, MaxReadChunk) : buffer;
-                    consumedAll = slice.Length == buffer.Length;
-                    // The chunk is overwritten in full at once: no need to zero it first.
-                    var chunk = GC.AllocateUninitializedArray<byte>((int)slice.Length);
-                    slice.CopyTo(chunk);
-                    _input.AdvanceTo(slice.End);
-                    Deliver(new Incoming(chunk, null));
-                }
-                else
-                {
-                    _input.AdvanceTo(buffer.End);
-                }
-                if (result.IsCanceled)
-                {
-                    break;
-                }
-                if (result.IsCompleted && consumedAll)
-                {
-                    Deliver(new Incoming(null, null));
                     break;
                 }
             }
@@ -253,6 +236,52 @@ public sealed partial class Socket
                 ReleaseTransport(_connection, _hostDone);
             }
         }
+    }
+
+    /// <summary>Turns one read into a <c>"data"</c> chunk; true when the read loop is done (end of input or cancelled).</summary>
+    private bool ConsumeRead(in ReadResult result)
+    {
+        var buffer = result.Buffer;
+        var consumedAll = true;
+        if (!buffer.IsEmpty)
+        {
+            // Node reads at most 64 KiB per chunk and re-checks the high-water mark between
+            // chunks; the rest stays in the transport's pipe (its backpressure, not our memory).
+            var slice = buffer.Length > MaxReadChunk ? buffer.Slice(0, MaxReadChunk) : buffer;
+            consumedAll = slice.Length == buffer.Length;
+            // The chunk is overwritten in full at once: no need to zero it first.
+            var chunk = GC.AllocateUninitializedArray<byte>((int)slice.Length);
+            slice.CopyTo(chunk);
+            _input.AdvanceTo(slice.End);
+            Deliver(new Incoming(chunk, null));
+        }
+        else
+        {
+            _input.AdvanceTo(buffer.End);
+        }
+        return FinishRead(result.IsCanceled, result.IsCompleted && consumedAll);
+    }
+
+    /// <summary>The zero-copy handler has returned: release its buffer; true when the read loop is done.</summary>
+    private bool EndZeroCopyRead()
+    {
+        var (end, canceled, completed) = _zeroCopy!.TakeRead();
+        _input.AdvanceTo(end);
+        return FinishRead(canceled, completed);
+    }
+
+    private bool FinishRead(bool canceled, bool endOfInput)
+    {
+        if (canceled)
+        {
+            return true;
+        }
+        if (endOfInput)
+        {
+            Deliver(new Incoming(null, null));
+            return true;
+        }
+        return false;
     }
 
     private ValueTask WaitForReadPermitAsync()

@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.IO.Pipelines;
 using System.Threading.Tasks.Sources;
 using NetServer.Events;
 using NetServer.Internal;
@@ -60,16 +61,22 @@ public sealed partial class Socket
     {
         private ManualResetValueTaskSourceCore<bool> _done;
         private ReadOnlySequence<byte> _buffer;
+        private SequencePosition _end;
+        private bool _canceled;
+        private bool _completed;
         private bool _pending;
         private bool _parked;
 
-        /// <summary>Hands <paramref name="buffer"/> to the loop; completes once the handler has run (at once when the loop was idle).</summary>
-        public ValueTask DeliverAsync(ReadOnlySequence<byte> buffer)
+        /// <summary>Hands the read's buffer to the loop; completes once the handler has run (at once when the loop was idle).</summary>
+        public ValueTask DeliverAsync(in ReadResult read)
         {
             _done.Reset();
             lock (socket.Sync)
             {
-                _buffer = buffer;
+                _buffer = read.Buffer;
+                _end = read.Buffer.End;
+                _canceled = read.IsCanceled;
+                _completed = read.IsCompleted;
                 _pending = true;
             }
             socket.Loop.Dispatch(this);
@@ -110,6 +117,9 @@ public sealed partial class Socket
                 Complete();
             }
         }
+
+        /// <summary>After the handler: where the pipe may advance to, and how the read ended.</summary>
+        public (SequencePosition End, bool Canceled, bool Completed) TakeRead() => (_end, _canceled, _completed);
 
         public void Unpark()
         {

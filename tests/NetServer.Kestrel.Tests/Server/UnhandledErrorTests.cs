@@ -98,7 +98,13 @@ public sealed class UnhandledErrorTests : IDisposable
         await _t.ListenOnLoop(server, s => s.Listen(0, "127.0.0.1"));
 
         using var release = new ManualResetEventSlim();
-        var busy = _t.Run(() => release.Wait(TimeSpan.FromSeconds(10)));
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        var busy = _t.Run(() =>
+        {
+            entered.SetResult();
+            release.Wait(TimeSpan.FromSeconds(10));
+        });
+        await entered.Task.WithTimeout();
         await using var a = await Client.ConnectAsync(server);
         await using var b = await Client.ConnectAsync(server);
         await using var c = await Client.ConnectAsync(server);
