@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Net;
 using System.Net.Sockets;
 using Microsoft.AspNetCore.Connections;
@@ -37,7 +38,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
 
     // Connections of our own listener on their way to the loop. One queue and one scheduled work
     // item serve a burst of accepts, so an accept allocates no closure and no delegate.
-    private readonly System.Collections.Concurrent.ConcurrentQueue<(ConnectionContext Connection, int Generation)> _accepted = new();
+    private readonly ConcurrentQueue<(ConnectionContext Connection, int Generation)> _accepted = new();
     private int _acceptsScheduled;
     private CancellationTokenRegistration _signalRegistration;
 
