@@ -136,19 +136,30 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         }
     }
 
-    /// <summary>Stops the loop thread; queued callbacks are dropped. The default loop cannot be disposed.</summary>
+    /// <summary>
+    /// Stops the loop thread; queued callbacks are dropped. Sockets with I/O queued on it, or arriving
+    /// later, are destroyed without events (their connections close), so nothing is left waiting on
+    /// a loop that will never run. The default loop cannot be disposed.
+    /// </summary>
     public void Dispose()
     {
         if (ReferenceEquals(this, s_default.IsValueCreated ? s_default.Value : null))
         {
             return;
         }
+        Queue<WorkItem>? abandoned = null;
         lock (_gate)
         {
             _disposed = true;
             _idle?.TrySetResult();
             WakeLocked();
+            if (!_held)
+            {
+                // Whoever holds the loop abandons what is left when it lets go.
+                abandoned = TakeIncomingLocked();
+            }
         }
+        Abandon(abandoned);
     }
 
     internal void Post(ILoopWorkItem item) => Enqueue(new WorkItem(null, item));
@@ -288,37 +299,82 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     {
         lock (_gate)
         {
-            _incoming.Enqueue(item);
-            if (!_held)
+            if (!_disposed)
             {
-                WakeLocked();
+                _incoming.Enqueue(item);
+                if (!_held)
+                {
+                    WakeLocked();
+                }
+                return;
             }
         }
+        item.Item?.Abandon();
     }
 
     private void DispatchCore(WorkItem item)
     {
+        bool disposed, runHere = false;
         lock (_gate)
         {
-            if (_disposed)
+            disposed = _disposed;
+            if (!disposed)
             {
-                return;
+                runHere = QueueForDispatchLocked(item);
             }
-            _incoming.Enqueue(item);
-            if (_held)
-            {
-                // Whoever runs the loop drains the queue before letting go of it.
-                return;
-            }
-            if (t_running is not null || _fatal is not null)
-            {
-                // This thread is inside another loop's callback: do not nest loops; let the owner thread run it.
-                WakeLocked();
-                return;
-            }
-            _held = true;
         }
-        RunTurns();
+        if (disposed)
+        {
+            item.Item?.Abandon();
+        }
+        else if (runHere)
+        {
+            RunTurns();
+        }
+    }
+
+    /// <summary>Queues <paramref name="item"/>; true when this thread should take the loop and run it now.</summary>
+    private bool QueueForDispatchLocked(WorkItem item)
+    {
+        _incoming.Enqueue(item);
+        if (_held)
+        {
+            // Whoever runs the loop drains the queue before letting go of it.
+            return false;
+        }
+        if (t_running is not null || _fatal is not null)
+        {
+            // This thread is inside another loop's callback: do not nest loops; let the owner thread run it.
+            WakeLocked();
+            return false;
+        }
+        _held = true;
+        return true;
+    }
+
+    /// <summary>Empties the queue of work no callback will run any more (the loop is disposed).</summary>
+    private Queue<WorkItem>? TakeIncomingLocked()
+    {
+        if (_incoming.Count == 0)
+        {
+            return null;
+        }
+        var taken = _incoming;
+        _incoming = new Queue<WorkItem>();
+        return taken;
+    }
+
+    /// <summary>Lets every abandoned item release what it holds; plain callbacks are dropped.</summary>
+    private static void Abandon(Queue<WorkItem>? abandoned)
+    {
+        if (abandoned is null)
+        {
+            return;
+        }
+        foreach (var work in abandoned)
+        {
+            work.Item?.Abandon();
+        }
     }
 
     private void WakeLocked()
@@ -399,15 +455,27 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         {
             while (true)
             {
+                var finished = false;
+                Queue<WorkItem>? abandoned = null;
                 lock (_gate)
                 {
                     CollectDueTimersLocked(due);
                     if (_incoming.Count == 0 && due.Count == 0 || _disposed || _fatal is not null)
                     {
+                        // Disposed while we held the loop: what was queued meanwhile is ours to let go.
+                        abandoned = _disposed ? TakeIncomingLocked() : null;
                         ReleaseLocked();
-                        return;
+                        finished = true;
                     }
-                    (_incoming, _batch) = (_batch, _incoming);
+                    else
+                    {
+                        (_incoming, _batch) = (_batch, _incoming);
+                    }
+                }
+                if (finished)
+                {
+                    Abandon(abandoned);
+                    return;
                 }
                 foreach (var timer in due)
                 {

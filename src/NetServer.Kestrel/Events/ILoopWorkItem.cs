@@ -6,5 +6,13 @@ namespace NetServer.Events;
 /// </summary>
 internal interface ILoopWorkItem
 {
+    /// <summary>Runs on the loop.</summary>
     void Execute();
+
+    /// <summary>
+    /// The loop was disposed before it could run this item: release what the item holds (a socket
+    /// closes its connection, a pending read lets its reader go). No user callback may run; may be
+    /// called on any thread.
+    /// </summary>
+    void Abandon();
 }

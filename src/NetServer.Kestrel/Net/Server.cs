@@ -306,6 +306,17 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
         }
     }
 
+    /// <summary>The loop is gone: connections accepted for it are closed, as if accepted after <c>close()</c>.</summary>
+    void ILoopWorkItem.Abandon()
+    {
+        // Cleared first, so an accept landing later is abandoned by its own dispatch.
+        Volatile.Write(ref _acceptsScheduled, 0);
+        while (_accepted.TryDequeue(out var accepted))
+        {
+            Socket.ReleaseTransport(accepted.Connection, null);
+        }
+    }
+
     /// <summary>A socket was destroyed: Node decrements the count synchronously in <c>destroy()</c>.</summary>
     internal void OnSocketDestroyed()
     {

@@ -121,6 +121,13 @@ public sealed partial class Socket
         /// <summary>After the handler: where the pipe may advance to, and how the read ended.</summary>
         public (SequencePosition End, bool Canceled, bool Completed) TakeRead() => (_end, _canceled, _completed);
 
+        /// <summary>The loop is gone with this read queued: close the socket and let the read loop go.</summary>
+        public void Abandon()
+        {
+            socket.Destroy();
+            Complete();
+        }
+
         public void Unpark()
         {
             lock (socket.Sync)

@@ -346,6 +346,9 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
 
     void ILoopWorkItem.Execute() => DrainInbox();
 
+    /// <summary>The loop is gone with reads queued on it: close the connection; no event can run any more.</summary>
+    void ILoopWorkItem.Abandon() => Destroy();
+
     /// <summary>The connection is finished with: tell the user's Kestrel (which then disposes it), or dispose our own.</summary>
     /// <param name="connection">The transport connection.</param>
     /// <param name="hostDone">What a user's Kestrel awaits, or null for a connection of our own listener.</param>
