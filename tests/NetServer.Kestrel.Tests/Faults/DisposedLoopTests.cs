@@ -28,8 +28,7 @@ public sealed class DisposedLoopTests : IDisposable
         await ServerTestHelpers.AssertEchoes(client, "first");
 
         using var release = new ManualResetEventSlim();
-        var busy = HoldLoopAsync(release);
-        await busy.Entered;
+        await _t.HoldAsync(release);
         await client.SendAsync("never handled");
         _t.Loop.Dispose();
         release.Set();
@@ -60,8 +59,7 @@ public sealed class DisposedLoopTests : IDisposable
         await _t.ListenOnLoop(server, s => s.Listen(0, "127.0.0.1"));
 
         using var release = new ManualResetEventSlim();
-        var busy = HoldLoopAsync(release);
-        await busy.Entered;
+        await _t.HoldAsync(release);
         await using var client = await Client.ConnectAsync(server);
         var queued = SpinWait.SpinUntil(() => server.QueuedAccepts == 1, TestLoop.Timeout);
         _t.Loop.Dispose();
@@ -71,17 +69,5 @@ public sealed class DisposedLoopTests : IDisposable
         Assert.Empty(await client.ReadAllBytesAsync());
         Assert.Equal(0, Volatile.Read(ref connections));
         Assert.Equal(0, server.QueuedAccepts);
-    }
-
-    /// <summary>Keeps the loop busy in a callback until <paramref name="release"/> is set.</summary>
-    private (Task Entered, Task Done) HoldLoopAsync(ManualResetEventSlim release)
-    {
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var done = _t.Run(() =>
-        {
-            entered.SetResult();
-            release.Wait(TestLoop.Timeout);
-        });
-        return (entered.Task.WithTimeout(), done);
     }
 }

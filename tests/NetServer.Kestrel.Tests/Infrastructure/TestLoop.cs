@@ -52,5 +52,20 @@ public sealed class TestLoop : IDisposable
         return true;
     });
 
+    /// <summary>
+    /// Keeps the loop busy in a callback until <paramref name="release"/> is set, so that I/O arriving
+    /// meanwhile queues up; the returned task completes once the callback is running.
+    /// </summary>
+    public Task HoldAsync(ManualResetEventSlim release)
+    {
+        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        _ = Run(() =>
+        {
+            entered.SetResult();
+            release.Wait(Timeout);
+        });
+        return entered.Task.WaitAsync(Timeout);
+    }
+
     public void Dispose() => Loop.Dispose();
 }

@@ -98,19 +98,12 @@ public sealed class UnhandledErrorTests : IDisposable
         await _t.ListenOnLoop(server, s => s.Listen(0, "127.0.0.1"));
 
         using var release = new ManualResetEventSlim();
-        var entered = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var busy = _t.Run(() =>
-        {
-            entered.SetResult();
-            release.Wait(TimeSpan.FromSeconds(10));
-        });
-        await entered.Task.WithTimeout();
+        await _t.HoldAsync(release);
         await using var a = await Client.ConnectAsync(server);
         await using var b = await Client.ConnectAsync(server);
         await using var c = await Client.ConnectAsync(server);
         var queued = SpinWait.SpinUntil(() => server.QueuedAccepts == 3, TimeSpan.FromSeconds(10));
         release.Set();
-        await busy.WithTimeout();
 
         Assert.True(queued, "the three accepts should have waited for the busy loop together");
         Assert.Equal("boom", Assert.IsType<InvalidOperationException>(await uncaught.WithTimeout()).Message);
