@@ -158,14 +158,6 @@ static void print_server_cpu(const window_t *w) {
   if (cpu_pid) printf(" server_cpu_pct=%.1f", w->srv_pct);
 }
 
-// A non-blocking connect finished: fail loudly if it was refused.
-static void check_connected(int fd, int id) {
-  int err = 0;
-  socklen_t l = sizeof err;
-  getsockopt(fd, SOL_SOCKET, SO_ERROR, &err, &l);
-  if (err) fail("connect failed", id, err);
-}
-
 typedef struct {
   int fd, id, state;            // state: 0 free, 1 connecting, 2 open
   uint32_t base;                // pattern offset of this stream
@@ -174,6 +166,16 @@ typedef struct {
   uint64_t *t;                  // send time per in-flight message (ring of depth)
   int want_out;
 } conn_t;
+
+// First event on a connecting socket: the non-blocking connect finished; fail loudly if refused.
+static void finish_connect(conn_t *c) {
+  if (c->state != 1) return;
+  int err = 0;
+  socklen_t l = sizeof err;
+  getsockopt(c->fd, SOL_SOCKET, SO_ERROR, &err, &l);
+  if (err) fail("connect failed", c->id, err);
+  c->state = 2;
+}
 
 static conn_t *cs;
 
@@ -342,10 +344,7 @@ static void run_stream(void) {
     uint64_t tn = now_ns();
     for (int i = 0; i < k; i++) {
       conn_t *c = ev[i].data.ptr;
-      if (c->state == 1) {
-        check_connected(c->fd, c->id);
-        c->state = 2;
-      }
+      finish_connect(c);
       if (c->state == 2 && c->target == 0) {
         // first time open: start the first `depth` messages
         uint64_t ts = now_ns();
@@ -397,10 +396,7 @@ static void run_churn(void) {
     uint64_t tn = now_ns();
     for (int i = 0; i < k; i++) {
       conn_t *c = ev[i].data.ptr;
-      if (c->state == 1) {
-        check_connected(c->fd, c->id);
-        c->state = 2;
-      }
+      finish_connect(c);
       if (c->state == 2 && c->target == 0) c->target = size;
       if (ev[i].events & (EPOLLIN | EPOLLERR | EPOLLHUP)) {
         int open = drain_input(c, tn);
@@ -452,10 +448,7 @@ static void run_idle(void) {
     uint64_t tn = now_ns();
     for (int i = 0; i < k; i++) {
       conn_t *c = ev[i].data.ptr;
-      if (c->state == 1) {
-        check_connected(c->fd, c->id);
-        c->state = 2;
-      }
+      finish_connect(c);
       if (c->state == 2 && c->target == 0) {
         connected++;
         c->t[0] = now_ns();
