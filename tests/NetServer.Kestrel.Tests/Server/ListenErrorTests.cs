@@ -22,12 +22,7 @@ public sealed class ListenErrorTests : IDisposable
         var error = await _t.ListenExpectingError(server, s => s.Listen(port, "127.0.0.1"));
         var e = Assert.IsType<NodeSystemError>(error);
         Assert.IsNotAssignableFrom<ArgumentException>(e);
-        Assert.Equal("EADDRINUSE", e.Code);
-        Assert.Equal(-98, e.Errno);
-        Assert.Equal("listen", e.Syscall);
-        Assert.Equal("127.0.0.1", e.Address);
-        Assert.Equal(port, e.Port);
-        Assert.Equal($"listen EADDRINUSE: address already in use 127.0.0.1:{port}", e.Message);
+        ServerTestHelpers.AssertListenError(e, "EADDRINUSE", -98, "127.0.0.1", port, $"listen EADDRINUSE: address already in use 127.0.0.1:{port}");
         Assert.False(server.Listening);
         Assert.Null(server.Address());
 
@@ -65,12 +60,7 @@ public sealed class ListenErrorTests : IDisposable
     {
         var server = _t.CreateServer();
         var e = Assert.IsType<NodeSystemError>(await _t.ListenExpectingError(server, s => s.Listen(0, "203.0.113.1")));
-        Assert.Equal("EADDRNOTAVAIL", e.Code);
-        Assert.Equal(-99, e.Errno);
-        Assert.Equal("listen", e.Syscall);
-        Assert.Equal("203.0.113.1", e.Address);
-        Assert.Null(e.Port);
-        Assert.Equal("listen EADDRNOTAVAIL: address not available 203.0.113.1", e.Message);
+        ServerTestHelpers.AssertListenError(e, "EADDRNOTAVAIL", -99, "203.0.113.1", null, "listen EADDRNOTAVAIL: address not available 203.0.113.1");
     }
 
     [Fact]
@@ -91,12 +81,7 @@ public sealed class ListenErrorTests : IDisposable
         var path = dir.File(new string('x', 120));
         var server = _t.CreateServer();
         var e = Assert.IsType<NodeSystemError>(await _t.ListenExpectingError(server, s => s.Listen(path)));
-        Assert.Equal("EINVAL", e.Code);
-        Assert.Equal(-22, e.Errno);
-        Assert.Equal("listen", e.Syscall);
-        Assert.Equal(path, e.Address);
-        Assert.Equal(-1, e.Port);
-        Assert.Equal($"listen EINVAL: invalid argument {path}", e.Message);
+        ServerTestHelpers.AssertListenError(e, "EINVAL", -22, path, -1, $"listen EINVAL: invalid argument {path}");
         Assert.Empty(Directory.GetFileSystemEntries(dir.Path));
     }
 
@@ -111,12 +96,7 @@ public sealed class ListenErrorTests : IDisposable
         var threw = await _t.Run(() => Record.Exception(() => server.Listen(new ServerListenOptions { Fd = fd })));
         Assert.Null(threw);
         var e = Assert.IsType<NodeSystemError>(await errorTask);
-        Assert.Equal("EINVAL", e.Code);
-        Assert.Equal(-22, e.Errno);
-        Assert.Equal("listen", e.Syscall);
-        Assert.Null(e.Address);
-        Assert.Null(e.Port);
-        Assert.Equal("listen EINVAL: invalid argument", e.Message);
+        ServerTestHelpers.AssertListenError(e, "EINVAL", -22, null, null, "listen EINVAL: invalid argument");
         Assert.False(server.Listening);
         Assert.Null(server.Address());
     }

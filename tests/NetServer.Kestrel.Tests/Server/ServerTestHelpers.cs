@@ -56,6 +56,17 @@ internal static class ServerTestHelpers
         Assert.Equal(text, await client.ReadStringAsync(System.Text.Encoding.UTF8.GetByteCount(text)));
     }
 
+    /// <summary>Every field Node 24 sets on a <c>listen</c> error, checked at once.</summary>
+    public static void AssertListenError(NodeSystemError e, string code, int errno, string? address, int? port, string message)
+    {
+        Assert.Equal(code, e.Code);
+        Assert.Equal(errno, e.Errno);
+        Assert.Equal("listen", e.Syscall);
+        Assert.Equal(address, e.Address);
+        Assert.Equal(port, e.Port);
+        Assert.Equal(message, e.Message);
+    }
+
     public static async Task AssertRefused(IPAddress address, int port)
     {
         var ex = await Assert.ThrowsAsync<SocketException>(() => Client.ConnectAsync(address, port));

@@ -73,12 +73,7 @@ public sealed class UnixSocketTests : IDisposable
         await File.WriteAllTextAsync(path, "keep me");
         var server = _t.CreateServer();
         var e = Assert.IsType<NodeSystemError>(await _t.ListenExpectingError(server, s => s.Listen(path)));
-        Assert.Equal("EADDRINUSE", e.Code);
-        Assert.Equal(-98, e.Errno);
-        Assert.Equal("listen", e.Syscall);
-        Assert.Equal(path, e.Address);
-        Assert.Equal(-1, e.Port);
-        Assert.Equal($"listen EADDRINUSE: address already in use {path}", e.Message);
+        ServerTestHelpers.AssertListenError(e, "EADDRINUSE", -98, path, -1, $"listen EADDRINUSE: address already in use {path}");
         Assert.False(server.Listening);
         Assert.Equal(path, server.Address());
         await _t.Flush();
