@@ -1,3 +1,5 @@
+using System.Net;
+using System.Net.Sockets;
 using System.Text;
 using NetServer.Kestrel.Tests.Infrastructure;
 
@@ -91,6 +93,27 @@ public sealed partial class NodeDifferentialTests : IDisposable
     }
 
     private static int PortOf(Server server) => ((AddressInfo)server.Address()!).Port;
+
+    /// <summary>
+    /// The second half of the close scenarios, as the Node scripts do it: a new client is refused,
+    /// the connection already open still echoes, and its end lets the socket close.
+    /// </summary>
+    private static async Task RefusedThenLiveEchoAsync(Trace t, Client live, int port)
+    {
+        try
+        {
+            await using var refused = await Client.ConnectAsync(IPAddress.Loopback, port);
+            t.Log("second client connected (unexpected)");
+        }
+        catch (SocketException e) when (e.SocketErrorCode == SocketError.ConnectionRefused)
+        {
+            t.Log("second client error", "ECONNREFUSED");
+        }
+        await live.SendAsync("ping");
+        t.Log("client got", await live.ReadStringAsync("echo:ping".Length));
+        live.ShutdownSend();
+        await t.WaitFor("socket close");
+    }
 
     private static string? Code(Exception? e) => (e as INodeError)?.Code;
 
