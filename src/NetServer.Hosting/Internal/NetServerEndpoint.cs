@@ -105,7 +105,7 @@ internal sealed class NetServerEndpoint
     {
         var started = Stopwatch.GetTimestamp();
         var peer = PeerOf(socket);
-        var id = socket.Connection.ConnectionId;
+        var id = socket.Connection!.ConnectionId;
         _live.Add(socket);
         _metrics.ConnectionOpened(_tags);
         ConnectionLog.ConnectionAccepted(_connectionLog, Name, id, peer);

@@ -57,7 +57,7 @@ internal sealed class NetServerEndpoints : IDisposable
             : throw new InvalidOperationException($"NetServer endpoint '{name}' is not both configured under NetServer:Endpoints and mapped with MapEndpoint.");
 
     /// <summary>The endpoint whose server is <paramref name="server"/>, or null.</summary>
-    public NetServerEndpoint? Find(Server server)
+    public NetServerEndpoint? Find(Server? server)
     {
         foreach (var endpoint in _all)
         {

@@ -25,7 +25,7 @@ public static class NetServerConnectionBuilderExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentNullException.ThrowIfNull(server);
-        builder.Use(_ => connection => server.OnConnection(connection, -1));
+        builder.Use(_ => server.OnConnection);
         return builder;
     }
 }

@@ -19,7 +19,7 @@ namespace NetServer;
 /// <c>onconnection</c>; <see cref="EmitCloseIfDrained"/> is <c>_emitCloseIfDrained</c>.
 /// Every public member may be called from any thread.
 /// </remarks>
-public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILoopWorkItem
+public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILoopWorkItem, ISocketOwner
 {
     private const int DefaultBacklog = 511;
 
@@ -41,6 +41,10 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
     private readonly ConcurrentQueue<(ConnectionContext Connection, int Generation)> _accepted = new();
     private int _acceptsScheduled;
     private CancellationTokenRegistration _signalRegistration;
+
+    // Middleware added with Use, in front of the terminal that turns a connection into a Socket.
+    private readonly ConnectionPipeline _pipeline = new();
+    private readonly ConnectionDelegate _terminal;
 
     /// <summary>Creates a server with default options (Node's <c>new net.Server([connectionListener])</c>).</summary>
     /// <param name="connectionListener">Added as a <c>"connection"</c> listener.</param>
@@ -65,6 +69,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
             }
             _socketLoops = [.. loops];
         }
+        _terminal = AdmitFromPipelineAsync;
         if (connectionListener is not null)
         {
             On("connection", connectionListener);
@@ -255,14 +260,39 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
         return new ValueTask(tcs.Task);
     }
 
-    /// <summary>The Kestrel adapter's entry: one accepted connection, from our listener or from a user's Kestrel.</summary>
-    /// <param name="connection">The transport connection.</param>
-    /// <param name="fromListenGeneration">The listen it was accepted on, or -1 for a user's Kestrel.</param>
-    /// <returns>Completes when the socket is destroyed (or at once when the connection is dropped).</returns>
-    internal Task OnConnection(ConnectionContext connection, int fromListenGeneration)
+    /// <summary>
+    /// Adds Kestrel-style connection middleware in front of this server's sockets (the shape of
+    /// <c>IConnectionBuilder.Use</c>): every connection, from this server's own listener or from
+    /// <see cref="NetServerConnectionBuilderExtensions.UseNetServer"/>, runs through the middleware in
+    /// the order added before it becomes a <see cref="Socket"/>. <b>Beyond Node.</b>
+    /// </summary>
+    /// <param name="middleware">Receives the next delegate and returns the one to call instead.</param>
+    /// <returns>This server.</returns>
+    /// <remarks>
+    /// Connections accepted after the call use it. A middleware may replace
+    /// <c>ConnectionContext.Transport</c> (TLS does): the socket then reads and writes the new pipe,
+    /// and a write callback means "accepted by that pipe" rather than "handed to the kernel". With
+    /// no middleware, connections take a direct path that costs nothing extra.
+    /// </remarks>
+    public Server Use(Func<ConnectionDelegate, ConnectionDelegate> middleware)
+    {
+        ArgumentNullException.ThrowIfNull(middleware);
+        _pipeline.Use(middleware);
+        return this;
+    }
+
+    /// <summary>The entry for a connection of a user's Kestrel (<c>UseNetServer</c>): the pipeline, then a socket.</summary>
+    /// <param name="connection">The connection Kestrel's own middleware handed on.</param>
+    /// <returns>Completes when the socket is done with the connection (or at once when it is dropped).</returns>
+    internal Task OnConnection(ConnectionContext connection) =>
+        _pipeline.Build(_terminal) is { } pipeline ? pipeline(connection) : AdmitFromPipelineAsync(connection);
+
+    /// <summary>The pipeline's terminal: admit the connection on the loop; its caller disposes it once we are done.</summary>
+    private Task AdmitFromPipelineAsync(ConnectionContext connection)
     {
         var done = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        Loop.Dispatch(() => AcceptOnLoop(connection, fromListenGeneration, done));
+        var handle = ConnectionHandle.FromPipeline(connection, done, ConnectionPipeline.HasOwnTransport(connection));
+        Loop.Dispatch(() => Admit(handle));
         return done.Task;
     }
 
@@ -291,7 +321,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
         {
             try
             {
-                AcceptOnLoop(accepted.Connection, accepted.Generation, null);
+                AcceptOwnOnLoop(accepted.Connection, accepted.Generation);
             }
             catch
             {
@@ -313,12 +343,12 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
         Volatile.Write(ref _acceptsScheduled, 0);
         while (_accepted.TryDequeue(out var accepted))
         {
-            Socket.ReleaseTransport(accepted.Connection, null);
+            TransportFactory.Release(accepted.Connection);
         }
     }
 
     /// <summary>A socket was destroyed: Node decrements the count synchronously in <c>destroy()</c>.</summary>
-    internal void OnSocketDestroyed()
+    void ISocketOwner.OnSocketDestroyed()
     {
         bool closing;
         lock (_sync)
@@ -347,20 +377,34 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
         Loop.NextTick(() => Emit("close"));
     }
 
+    /// <summary>On the loop: a connection our own listener accepted, in Node's <c>onconnection</c> order.</summary>
     /// <param name="connection">The accepted connection.</param>
-    /// <param name="generation">The listen it came from, or -1 for a user's Kestrel.</param>
-    /// <param name="hostDone">What a user's Kestrel awaits; null when the connection is ours to dispose.</param>
-    private void AcceptOnLoop(ConnectionContext connection, int generation, TaskCompletionSource? hostDone)
+    /// <param name="generation">The listen it was accepted on.</param>
+    private void AcceptOwnOnLoop(ConnectionContext connection, int generation)
+    {
+        lock (_sync)
+        {
+            if (generation != _listenGeneration || _listener is null)
+            {
+                // Accepted just before Close(): Node would never have seen it.
+                TransportFactory.Release(connection);
+                return;
+            }
+        }
+        if (_pipeline.Build(_terminal) is { } pipeline)
+        {
+            ConnectionPipeline.RunOwned(pipeline, connection, Loop);
+            return;
+        }
+        Admit(ConnectionHandle.Owned(connection));
+    }
+
+    /// <summary>On the loop: the <c>maxConnections</c> gate, the count, then a socket and <c>"connection"</c>.</summary>
+    private void Admit(ConnectionHandle handle)
     {
         int? max;
         lock (_sync)
         {
-            if (generation >= 0 && (generation != _listenGeneration || _listener is null))
-            {
-                // Accepted just before Close(): Node would never have seen it.
-                Socket.ReleaseTransport(connection, hostDone);
-                return;
-            }
             max = MaxConnections;
             if (max is null || _connections < max.Value)
             {
@@ -370,19 +414,19 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
         }
         if (max is not null)
         {
-            Drop(connection);
-            Socket.ReleaseTransport(connection, hostDone);
+            Drop(handle);
+            handle.Release();
             return;
         }
         if (_socketLoops is { } loops)
         {
             // Multi-loop mode: the socket lives on its own loop from its "connection" event on.
             var loop = loops[_nextSocketLoop++ % (uint)loops.Length];
-            var spread = new Socket(this, loop, connection, hostDone);
+            var spread = new Socket(this, loop, handle, _options);
             loop.Post(() => EmitConnection(spread));
             return;
         }
-        EmitConnection(new Socket(this, Loop, connection, hostDone));
+        EmitConnection(new Socket(this, Loop, handle, _options));
     }
 
     private void EmitConnection(Socket socket)
@@ -399,9 +443,9 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
         }
     }
 
-    private void Drop(ConnectionContext connection)
+    private void Drop(ConnectionHandle handle)
     {
-        if (connection.LocalEndPoint is IPEndPoint local && connection.RemoteEndPoint is IPEndPoint remote)
+        if (handle.Local is { } local && handle.Remote is { } remote)
         {
             Emit1("drop", new DropArgument
             {

@@ -191,7 +191,7 @@ public sealed partial class Socket
                 {
                     break;
                 }
-                var result = await _input.ReadAsync().ConfigureAwait(false);
+                var result = await _handle.Input.ReadAsync().ConfigureAwait(false);
                 if (_zeroCopy is { } zeroCopy && !result.Buffer.IsEmpty)
                 {
                     // The handler sees the pipe's own buffers; they are released only when it returns.
@@ -224,7 +224,7 @@ public sealed partial class Socket
         }
         finally
         {
-            await _input.CompleteAsync().ConfigureAwait(false);
+            await _handle.Input.CompleteAsync().ConfigureAwait(false);
             bool release;
             lock (Sync)
             {
@@ -233,7 +233,7 @@ public sealed partial class Socket
             }
             if (release)
             {
-                ReleaseTransport(_connection, _hostDone);
+                _handle.Release();
             }
         }
     }
@@ -252,12 +252,12 @@ public sealed partial class Socket
             // The chunk is overwritten in full at once: no need to zero it first.
             var chunk = GC.AllocateUninitializedArray<byte>((int)slice.Length);
             slice.CopyTo(chunk);
-            _input.AdvanceTo(slice.End);
+            _handle.Input.AdvanceTo(slice.End);
             Deliver(new Incoming(chunk, null));
         }
         else
         {
-            _input.AdvanceTo(buffer.End);
+            _handle.Input.AdvanceTo(buffer.End);
         }
         return FinishRead(result.IsCanceled, result.IsCompleted && consumedAll);
     }
@@ -266,7 +266,7 @@ public sealed partial class Socket
     private bool EndZeroCopyRead()
     {
         var (end, canceled, completed) = _zeroCopy!.TakeRead();
-        _input.AdvanceTo(end);
+        _handle.Input.AdvanceTo(end);
         return FinishRead(canceled, completed);
     }
 

@@ -320,7 +320,7 @@ public sealed partial class Socket
     {
         foreach (var segment in data)
         {
-            _output.Write(segment.Span);
+            _handle.Output.Write(segment.Span);
         }
         _flushBytes += data.Length;
         if (cb is not null)
@@ -335,7 +335,7 @@ public sealed partial class Socket
         ValueTask<FlushResult> flush;
         try
         {
-            flush = _output.FlushAsync();
+            flush = _handle.Output.FlushAsync();
         }
         catch (InvalidOperationException ex)
         {
@@ -458,22 +458,7 @@ public sealed partial class Socket
     private void StartFinishLocked()
     {
         _finishing = true;
-        var peerDone = _eof;
-        if (!peerDone && _preciseDrain && _raw is not null)
-        {
-            try
-            {
-                _raw.Shutdown(SocketShutdown.Send);
-            }
-            catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
-            {
-                // The connection is already gone; the read side reports how.
-            }
-        }
-        else
-        {
-            _output.Complete();
-        }
+        _handle.ShutdownSend(peerEnded: _eof);
         Loop.Post(OnFinish);
     }
 

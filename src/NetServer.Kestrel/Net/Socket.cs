@@ -19,16 +19,8 @@ namespace NetServer;
 /// <remarks>Every public member may be called from any thread; events are delivered on <see cref="Loop"/>.</remarks>
 public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
 {
-    private readonly Server _server;
-    private readonly ConnectionContext _connection;
-    private readonly TaskCompletionSource? _hostDone;
-    private readonly PipeReader _input;
-    private readonly PipeWriter _output;
-    private readonly RawSocket? _raw;
-    private readonly IPEndPoint? _local;
-    private readonly IPEndPoint? _remote;
-    private readonly bool _isPipe;
-    private readonly bool _preciseDrain;
+    private readonly ISocketOwner? _owner;
+    private ConnectionHandle _handle;
     private bool _destroyed;
     private bool _hadError;
     private bool _remoteObserved;
@@ -39,22 +31,11 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     private int? _timeout;
     private long _lastActivity;
 
-    internal Socket(Server server, EventLoop loop, ConnectionContext connection, TaskCompletionSource? hostDone)
+    /// <summary>An accepted socket: <paramref name="handle"/> is connected, <paramref name="owner"/> counts it.</summary>
+    internal Socket(ISocketOwner owner, EventLoop loop, ConnectionHandle handle, ServerOptions options)
     {
-        _server = server;
-        _connection = connection;
-        _hostDone = hostDone;
+        _owner = owner;
         Loop = loop;
-        _input = connection.Transport.Input;
-        _output = connection.Transport.Output;
-        _raw = connection.Features.Get<IConnectionSocketFeature>()?.Socket;
-        _local = connection.LocalEndPoint as IPEndPoint;
-        _remote = connection.RemoteEndPoint as IPEndPoint;
-        _isPipe = _local is null;
-        // Only our own transport guarantees that a completed flush means "handed to the kernel".
-        _preciseDrain = hostDone is null;
-
-        var options = server.Options;
         AllowHalfOpen = options.AllowHalfOpen;
         ReadableHighWaterMark = options.EffectiveHighWaterMark;
         WritableHighWaterMark = options.EffectiveHighWaterMark;
@@ -63,13 +44,11 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
             _flowing = false;
             _readingHeld = true;
         }
-        if (!_isPipe && _raw is not null)
+        _handle = handle;
+        handle.SetNoDelay(options.NoDelay);
+        if (options.KeepAlive)
         {
-            _raw.NoDelay = options.NoDelay;
-            if (options.KeepAlive)
-            {
-                ApplyKeepAlive(true, options.EffectiveKeepAliveInitialDelay);
-            }
+            handle.SetKeepAlive(true, options.EffectiveKeepAliveInitialDelay);
         }
         _lastActivity = Loop.Now;
         _holdsLoopRef = true;
@@ -80,14 +59,14 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     public EventLoop Loop { get; }
 
     /// <summary>The server that accepted this socket (Node's <c>socket.server</c>).</summary>
-    public Server Server => _server;
+    public Server? Server => _owner as Server;
 
     /// <summary>
     /// <b>Beyond Node:</b> the Kestrel connection underneath, for zero-copy work on
     /// <c>Transport.Input</c>/<c>Output</c>. Reading or writing it directly bypasses this socket's
     /// events and counters; do it only on a socket you have paused and will not write through.
     /// </summary>
-    public ConnectionContext Connection => _connection;
+    public ConnectionContext? Connection => _handle.Connection;
 
     /// <summary>The peer's IP, e.g. <c>'::ffff:127.0.0.1'</c> on a dual-stack server; null on IPC sockets, and after close unless read while open (Node).</summary>
     public string? RemoteAddress => ObserveRemote() is { } r ? AddressInfo.FormatAddress(r.Address) : null;
@@ -175,18 +154,21 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
         }
         _idleTimer?.Dispose();
         AbortZeroCopy();
-        _server.OnSocketDestroyed();
-        if (readLoopRunning)
+        _owner?.OnSocketDestroyed();
+        if (_handle.IsOpen)
         {
-            // Wakes a pending ReadAsync; the read loop then completes the reader itself.
-            _input.CancelPendingRead();
-        }
-        // Completing the output makes Kestrel's send loop flush, send FIN and close the socket.
-        _output.Complete();
-        if (!readLoopRunning)
-        {
-            // Otherwise the read loop releases it once it has seen the cancellation.
-            ReleaseTransport(_connection, _hostDone);
+            if (readLoopRunning)
+            {
+                // Wakes a pending ReadAsync; the read loop then completes the reader itself.
+                _handle.Input.CancelPendingRead();
+            }
+            // Completing the output makes Kestrel's send loop flush, send FIN and close the socket.
+            _handle.Output.Complete();
+            if (!readLoopRunning)
+            {
+                // Otherwise the read loop releases it once it has seen the cancellation.
+                _handle.Release();
+            }
         }
         if (orphaned is not null)
         {
@@ -208,13 +190,13 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     /// <returns>This socket.</returns>
     public Socket ResetAndDestroy()
     {
-        if (_isPipe)
+        if (_handle.IsOpen && _handle.IsPipe)
         {
             throw NodeErrors.InvalidHandleType();
         }
-        if (!Destroyed)
+        if (!Destroyed && _handle.IsOpen)
         {
-            _connection.Abort(new ConnectionAbortedException("resetAndDestroy()"));
+            _handle.Reset();
         }
         return Destroy();
     }
@@ -277,9 +259,9 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     /// <returns>This socket.</returns>
     public Socket SetNoDelay(bool noDelay = true)
     {
-        if (!_isPipe && _raw is not null && !Destroyed)
+        if (!Destroyed)
         {
-            _raw.NoDelay = noDelay;
+            _handle.SetNoDelay(noDelay);
         }
         return this;
     }
@@ -290,9 +272,9 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     /// <returns>This socket.</returns>
     public Socket SetKeepAlive(bool enable = false, int initialDelayMs = 0)
     {
-        if (!_isPipe && _raw is not null && !Destroyed)
+        if (!Destroyed)
         {
-            ApplyKeepAlive(enable, Math.Max(0, initialDelayMs));
+            _handle.SetKeepAlive(enable, Math.Max(0, initialDelayMs));
         }
         return this;
     }
@@ -349,40 +331,16 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     /// <summary>The loop is gone with reads queued on it: close the connection; no event can run any more.</summary>
     void ILoopWorkItem.Abandon() => Destroy();
 
-    /// <summary>The connection is finished with: tell the user's Kestrel (which then disposes it), or dispose our own.</summary>
-    /// <param name="connection">The transport connection.</param>
-    /// <param name="hostDone">What a user's Kestrel awaits, or null for a connection of our own listener.</param>
-    internal static void ReleaseTransport(ConnectionContext connection, TaskCompletionSource? hostDone)
-    {
-        if (hostDone is not null)
-        {
-            hostDone.TrySetResult();
-        }
-        else
-        {
-            TransportFactory.Release(connection);
-        }
-    }
-
-    private void ApplyKeepAlive(bool enable, int initialDelayMs)
-    {
-        _raw!.SetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive, enable);
-        if (enable && initialDelayMs >= 1000)
-        {
-            _raw.SetSocketOption(SocketOptionLevel.Tcp, SocketOptionName.TcpKeepAliveTime, initialDelayMs / 1000);
-        }
-    }
-
     private IPEndPoint? ObserveRemote()
     {
         lock (Sync)
         {
             if (_destroyed)
             {
-                return _remoteObserved ? _remote : null;
+                return _remoteObserved ? _handle.Remote : null;
             }
-            _remoteObserved = _remote is not null;
-            return _remote;
+            _remoteObserved = _handle.Remote is not null;
+            return _handle.Remote;
         }
     }
 
@@ -390,7 +348,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     {
         lock (Sync)
         {
-            return _destroyed ? null : _local;
+            return _destroyed ? null : _handle.Local;
         }
     }
 

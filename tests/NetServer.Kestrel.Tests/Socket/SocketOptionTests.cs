@@ -10,7 +10,7 @@ public sealed class SocketOptionTests : IDisposable
 
     public void Dispose() => _t.Dispose();
 
-    private static System.Net.Sockets.Socket Raw(Socket s) => s.Connection.Features.Get<IConnectionSocketFeature>()!.Socket;
+    private static System.Net.Sockets.Socket Raw(Socket s) => s.Connection!.Features.Get<IConnectionSocketFeature>()!.Socket;
 
     [Fact]
     public async Task NoDelay_is_off_by_default_and_SetNoDelay_reaches_the_socket()

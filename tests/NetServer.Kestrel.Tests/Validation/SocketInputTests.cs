@@ -192,7 +192,7 @@ public sealed class SocketInputTests : IDisposable
         await using var client = await h.ConnectAsync();
         Assert.Null(await thrown.Task.WithTimeout());
         var socket = await h.NextSocketAsync();
-        var raw = socket.Connection.Features.Get<IConnectionSocketFeature>()!.Socket;
+        var raw = socket.Connection!.Features.Get<IConnectionSocketFeature>()!.Socket;
         Assert.Equal(1, (int)raw.GetSocketOption(SocketOptionLevel.Socket, SocketOptionName.KeepAlive)!);
     }
 }
