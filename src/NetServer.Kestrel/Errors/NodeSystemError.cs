@@ -35,6 +35,9 @@ public sealed class NodeSystemError : NodeError, INodeSystemError
     /// <inheritdoc />
     public int? Port { get; }
 
+    /// <summary>The host name that failed to resolve (<c>getaddrinfo</c> errors only, as Node's <c>hostname</c>); null otherwise.</summary>
+    public string? Hostname { get; init; }
+
     /// <summary>Prints like Node: <c>Error: message</c>.</summary>
     public override string ToString() => $"Error: {Message}";
 }

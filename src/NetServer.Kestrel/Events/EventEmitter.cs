@@ -14,7 +14,7 @@ namespace NetServer;
 /// <c>ListenerCount</c> counts once-listeners. The event table and each listener list are
 /// copy-on-write arrays, so emitting takes no lock and allocates nothing.
 /// </remarks>
-public class EventEmitter
+public partial class EventEmitter
 {
     private static int s_defaultMaxListeners = 10;
     private readonly Lock _sync = new();

@@ -6,7 +6,7 @@ namespace NetServer;
 /// </summary>
 /// <typeparam name="TSelf">The derived emitter type.</typeparam>
 #pragma warning disable CA1061 // The hiding members only narrow the return type of the base members they call.
-public abstract class EventEmitter<TSelf> : EventEmitter
+public abstract partial class EventEmitter<TSelf> : EventEmitter
     where TSelf : EventEmitter<TSelf>
 {
     private TSelf Self => (TSelf)this;

@@ -21,6 +21,8 @@ internal static class Errno
         ["EBADF"] = (-9, "bad file descriptor"),
         ["EAFNOSUPPORT"] = (-97, "address family not supported"),
         ["ETIMEDOUT"] = (-110, "connection timed out"),
+        ["EHOSTUNREACH"] = (-113, "host is unreachable"),
+        ["ENETUNREACH"] = (-101, "network is unreachable"),
         ["ENOTFOUND"] = (-3008, "getaddrinfo ENOTFOUND"),
         ["EAI_AGAIN"] = (-3001, "temporary failure"),
         ["ENOBUFS"] = (-105, "no buffer space available"),

@@ -418,6 +418,7 @@ public sealed partial class Socket
                 else if (item.Error is null)
                 {
                     _eof = true;
+                    UpdateLoopRefLocked();
                 }
             }
             if (item.Error is { } error)

@@ -211,6 +211,12 @@ public sealed partial class Socket
                 refused = _endedByPeer ? NodeErrors.EndedByPeer() : NodeErrors.WriteAfterEnd();
                 destroyOnRefusal = true;
             }
+            else if (!_handle.IsOpen && !_connecting)
+            {
+                // A client socket that was never connected has nowhere to send (Node: ERR_SOCKET_CLOSED).
+                refused = ConnectErrors.SocketClosed();
+                destroyOnRefusal = true;
+            }
             else
             {
                 _writableLength += data.Length;
@@ -222,7 +228,7 @@ public sealed partial class Socket
                 {
                     _needDrain = true;
                 }
-                if (!_flushing && _corked == 0 && (_writeQueue is null || _writeQueue.Count == 0))
+                if (!_flushing && _corked == 0 && _handle.IsOpen && (_writeQueue is null || _writeQueue.Count == 0))
                 {
                     // Nothing ahead of it: straight into the transport's pipe, no queueing.
                     AddToFlushLocked(data, cb);
@@ -302,6 +308,11 @@ public sealed partial class Socket
     /// <summary>Sends what is queued unless a flush is in flight or the socket is corked; finishes after the last byte when ending.</summary>
     private void PumpWritesLocked()
     {
+        // A client socket queues everything until it is connected (Node's pending data).
+        if (!_handle.IsOpen)
+        {
+            return;
+        }
         while (!_destroyed && !_flushing && _corked == 0 && _writeQueue is { Count: > 0 } queue)
         {
             while (queue.TryDequeue(out var write))
@@ -472,6 +483,7 @@ public sealed partial class Socket
                 return;
             }
             _finished = true;
+            UpdateLoopRefLocked();
             callbacks = _finishCallbacks;
             _finishCallbacks = null;
         }

@@ -104,21 +104,17 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     /// <summary>The idle timeout set by <see cref="SetTimeout"/>; null until set.</summary>
     public int? Timeout => _timeout;
 
-    /// <summary>Always false on an accepted socket (it is connected when <c>"connection"</c> fires).</summary>
-#pragma warning disable CA1822 // Instance members, as on Node's socket.
-    public bool Connecting => false;
-
-    /// <summary>Always false on an accepted socket.</summary>
-    public bool Pending => false;
-#pragma warning restore CA1822
-
-    /// <summary><c>"open"</c>, <c>"readOnly"</c>, <c>"writeOnly"</c> or <c>"closed"</c> (<c>"opening"</c> only applies to clients).</summary>
+    /// <summary><c>"opening"</c> while a client connects, then <c>"open"</c>, <c>"readOnly"</c>, <c>"writeOnly"</c> or <c>"closed"</c>.</summary>
     public string ReadyState
     {
         get
         {
             lock (Sync)
             {
+                if (_connecting)
+                {
+                    return "opening";
+                }
                 var readable = ReadableLocked;
                 var writable = WritableLocked;
                 return readable && writable ? "open" : readable ? "readOnly" : writable ? "writeOnly" : "closed";
@@ -139,6 +135,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     public Socket Destroy(Exception? error = null)
     {
         List<Action<Exception?>>? orphaned;
+        List<Action>? finishCallbacks;
         bool readLoopRunning;
         lock (Sync)
         {
@@ -148,7 +145,10 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
             }
             _destroyed = true;
             _hadError = error is not null;
+            CancelConnectLocked();
             orphaned = TakeQueuedCallbacksLocked();
+            finishCallbacks = _finished ? null : _finishCallbacks;
+            _finishCallbacks = null;
             SignalReadPermitLocked();
             readLoopRunning = _readLoopState == ReadLoopState.Running;
         }
@@ -181,6 +181,11 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
         if (error is not null)
         {
             Loop.NextTick(() => Emit1("error", error));
+        }
+        if (finishCallbacks is not null)
+        {
+            // Node's end(cb) is a finished() callback: a destroy before "finish" calls it too, after "error".
+            Loop.NextTick(() => finishCallbacks.ForEach(cb => cb()));
         }
         Loop.Post(EmitClose);
         return this;
@@ -392,7 +397,10 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
 
     private void UpdateLoopRefLocked()
     {
-        var want = !_unref && !_closeEmitted;
+        // A client socket holds the loop only once it connects; an accepted one from the start. Once
+        // the peer's FIN has arrived and ours is sent, libuv's handle is neither reading nor writing,
+        // so it no longer keeps Node's process alive even if unread data keeps the socket open.
+        var want = !_unref && !_closeEmitted && (_handle.IsOpen || _connecting) && !(_eof && _finished);
         if (want == _holdsLoopRef)
         {
             return;

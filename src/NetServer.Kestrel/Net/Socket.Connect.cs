@@ -1,0 +1,470 @@
+using System.Net;
+using System.Net.Sockets;
+using NetServer.Internal;
+using NetServer.Kestrel;
+using RawSocket = System.Net.Sockets.Socket;
+
+namespace NetServer;
+
+/// <summary>
+/// The client side: Node's <c>socket.connect()</c> (lib/net.js lookupAndConnect → internalConnect /
+/// internalConnectMultiple → afterConnect). The connect runs on the loop between awaits, so every
+/// event it emits is ordered with the socket's other events; the connected socket is wrapped by
+/// Kestrel's <c>SocketConnectionContextFactory</c>, so Kestrel's transport carries client bytes too.
+/// </summary>
+#pragma warning disable CA1001 // _connectCancel lives only while connecting; AfterConnect and Destroy dispose it.
+public sealed partial class Socket
+#pragma warning restore CA1001
+{
+    private bool _connecting;
+    private CancellationTokenSource? _connectCancel;
+    private List<string>? _attemptedAddresses;
+    private readonly bool _noDelayOnConnect;
+    private readonly bool _keepAliveOnConnect;
+    private readonly int _keepAliveDelayOnConnect;
+
+    /// <summary>
+    /// Node's <c>new net.Socket([options])</c>: a client socket, not yet connected. Call
+    /// <see cref="Connect(SocketConnectOptions, Action?)"/> (or use <see cref="Net.Connect(int, string?, Action?)"/>).
+    /// Writes made before <c>"connect"</c> are queued and sent once connected.
+    /// </summary>
+    /// <param name="options">Socket options; null means the defaults.</param>
+    public Socket(SocketOptions? options = null)
+    {
+        var o = options ?? new SocketOptions();
+        Loop = o.Loop ?? EventLoop.Default;
+        AllowHalfOpen = o.AllowHalfOpen;
+        var hwm = o.HighWaterMark < 0 ? ServerOptions.DefaultHighWaterMark : o.HighWaterMark;
+        ReadableHighWaterMark = hwm;
+        WritableHighWaterMark = hwm;
+        _noDelayOnConnect = o.NoDelay;
+        _keepAliveOnConnect = o.KeepAlive;
+        _keepAliveDelayOnConnect = Math.Max(0, o.KeepAliveInitialDelay);
+        _lastActivity = Loop.Now;
+        if (o.Signal.CanBeCanceled)
+        {
+            if (o.Signal.IsCancellationRequested)
+            {
+                Loop.NextTick(() => Destroy(NodeErrors.Aborted()));
+            }
+            else
+            {
+                o.Signal.Register(static s => ((Socket)s!).Destroy(NodeErrors.Aborted()), this);
+            }
+        }
+    }
+
+    /// <summary>True from <see cref="Connect(SocketConnectOptions, Action?)"/> until <c>"connect"</c> (or the connect's failure).</summary>
+    public bool Connecting
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _connecting;
+            }
+        }
+    }
+
+    /// <summary>Node's <c>pending</c>: true while the socket has no connection yet, or no longer (also after close).</summary>
+    public bool Pending
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _connecting || !_handle.IsOpen || _destroyed;
+            }
+        }
+    }
+
+    /// <summary>The <c>"ip:port"</c> of every address tried by family selection, in order; null unless several were tried.</summary>
+    public IReadOnlyList<string>? AutoSelectFamilyAttemptedAddresses
+    {
+        get
+        {
+            lock (Sync)
+            {
+                return _attemptedAddresses?.ToArray();
+            }
+        }
+    }
+
+    /// <summary>Connects to <paramref name="port"/> on <paramref name="host"/> (null: <c>"localhost"</c>).</summary>
+    /// <param name="port">0–65535.</param>
+    /// <param name="host">Host name or IP.</param>
+    /// <param name="connectListener">Added as a once <c>"connect"</c> listener.</param>
+    /// <returns>This socket.</returns>
+    public Socket Connect(int port, string? host = null, Action? connectListener = null) =>
+        Connect(new SocketConnectOptions { Port = port, Host = host }, connectListener);
+
+    /// <summary>Connects to a Unix domain socket (IPC).</summary>
+    /// <param name="path">The socket path.</param>
+    /// <param name="connectListener">Added as a once <c>"connect"</c> listener.</param>
+    /// <returns>This socket.</returns>
+    public Socket Connect(string path, Action? connectListener = null) =>
+        Connect(new SocketConnectOptions { Path = path ?? throw ConnectErrors.MissingArgs() }, connectListener);
+
+    /// <summary>
+    /// Node's <c>socket.connect(options[, connectListener])</c>. Argument errors throw synchronously
+    /// (<c>ERR_SOCKET_BAD_PORT</c>, <c>ERR_MISSING_ARGS</c>, <c>ERR_INVALID_IP_ADDRESS</c>, ...); lookup
+    /// and connect failures are emitted as <c>"error"</c>, then <c>"close"</c>(true).
+    /// </summary>
+    /// <param name="options">Where and how to connect; copied.</param>
+    /// <param name="connectListener">Added as a once <c>"connect"</c> listener.</param>
+    /// <returns>This socket.</returns>
+    public Socket Connect(SocketConnectOptions options, Action? connectListener = null)
+    {
+        var o = options?.Clone() ?? throw ConnectErrors.MissingArgs();
+        Validate(o);
+        if (connectListener is not null)
+        {
+            Once("connect", connectListener);
+        }
+        CancellationToken cancel;
+        lock (Sync)
+        {
+            if (_connecting || _handle.IsOpen)
+            {
+                throw ConnectErrors.AlreadyConnecting();
+            }
+            if (_destroyed)
+            {
+                throw NodeErrors.InvalidState("a destroyed socket cannot connect again");
+            }
+            _connecting = true;
+            _connectCancel = new CancellationTokenSource();
+            cancel = _connectCancel.Token;
+            UpdateLoopRefLocked();
+        }
+        if (o.Timeout is { } timeout)
+        {
+            SetTimeout(timeout);
+        }
+        if (o.Signal.CanBeCanceled)
+        {
+            o.Signal.Register(static s => ((Socket)s!).Destroy(NodeErrors.Aborted()), this);
+        }
+        // On the loop, so the connect's awaits resume there (the loop's synchronization context)
+        // and its events interleave with the socket's other callbacks in one order, as in Node.
+        Loop.NextTick(() => _ = ConnectOnLoopAsync(o, cancel));
+        return this;
+    }
+
+    private static void Validate(SocketConnectOptions o)
+    {
+        if (o.Path is not null)
+        {
+            return;
+        }
+        if (o.Port is not { } port)
+        {
+            throw ConnectErrors.MissingArgs();
+        }
+        if (port is < 0 or > 65535)
+        {
+            throw ConnectErrors.BadPort(port);
+        }
+        if (o.Family is not (0 or 4 or 6))
+        {
+            throw ConnectErrors.InvalidFamily(o.Family);
+        }
+        if (o.LocalAddress is { } local && Net.IsIP(local) == 0)
+        {
+            throw ConnectErrors.InvalidIp(local);
+        }
+        if (o.LocalPort is { } localPort and (< 0 or > 65535))
+        {
+            throw ConnectErrors.BadPort(localPort);
+        }
+    }
+
+    private async Task ConnectOnLoopAsync(SocketConnectOptions o, CancellationToken cancel)
+    {
+        try
+        {
+            if (o.Path is { } path)
+            {
+                await ConnectOneAsync(new UnixDomainSocketEndPoint(path), path, null, 0, o, attemptTimeoutMs: null, failures: null, cancel);
+                return;
+            }
+            var host = string.IsNullOrEmpty(o.Host) ? "localhost" : o.Host;
+            var port = o.Port!.Value;
+            if (Net.IsIP(host) is var literalFamily and not 0)
+            {
+                var ip = IPAddress.Parse(host);
+                await ConnectOneAsync(new IPEndPoint(ip, port), AddressInfo.FormatAddress(ip), port, literalFamily, o, attemptTimeoutMs: null, failures: null, cancel);
+                return;
+            }
+            await LookupAndConnectAsync(host, port, o, cancel);
+        }
+        catch (Exception ex)
+        {
+            // A bug, not a connect failure (those are handled where they happen): nobody handled it.
+            Destroy();
+            Loop.ReportUncaught(ex);
+        }
+    }
+
+    /// <summary>Node's lookupAndConnect / lookupAndConnectMultiple.</summary>
+    private async Task LookupAndConnectAsync(string host, int port, SocketConnectOptions o, CancellationToken cancel)
+    {
+        var autoSelect = (o.AutoSelectFamily ?? Net.GetDefaultAutoSelectFamily()) && o.Family == 0 && o.LocalAddress is null;
+        IPAddress[] addresses;
+        try
+        {
+            addresses = o.Lookup is { } lookup
+                ? await lookup(host, cancel)
+                : await Dns.GetHostAddressesAsync(host, FamilyFilter(o.Family), cancel);
+            addresses = [.. addresses.Where(a => o.Family == 0 || FamilyOf(a) == o.Family)];
+            if (addresses.Length == 0)
+            {
+                throw new SocketException((int)SocketError.HostNotFound);
+            }
+        }
+        catch (OperationCanceledException) when (cancel.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception ex) when (ex is SocketException or ArgumentException)
+        {
+            // ArgumentException: a name .NET refuses before asking the resolver (over 255 characters);
+            // getaddrinfo refuses the same names, and Node reports them as ENOTFOUND.
+            if (!StillConnecting(cancel))
+            {
+                return;
+            }
+            var error = ConnectErrors.Lookup(ex, host);
+            Emit("lookup", error, null, null, host);
+            Destroy(error);
+            return;
+        }
+        if (!StillConnecting(cancel))
+        {
+            return;
+        }
+        if (!autoSelect)
+        {
+            var first = addresses[0];
+            Emit("lookup", null, AddressInfo.FormatAddress(first), FamilyOf(first), host);
+            if (StillConnecting(cancel))
+            {
+                await ConnectOneAsync(new IPEndPoint(first, port), AddressInfo.FormatAddress(first), port, FamilyOf(first), o, attemptTimeoutMs: null, failures: null, cancel);
+            }
+            return;
+        }
+        foreach (var a in addresses)
+        {
+            Emit("lookup", null, AddressInfo.FormatAddress(a), FamilyOf(a), host);
+            if (!StillConnecting(cancel))
+            {
+                return;
+            }
+        }
+        var toAttempt = Interleave(addresses);
+        if (toAttempt.Count == 1)
+        {
+            var only = toAttempt[0];
+            await ConnectOneAsync(new IPEndPoint(only, port), AddressInfo.FormatAddress(only), port, FamilyOf(only), o, attemptTimeoutMs: null, failures: null, cancel);
+            return;
+        }
+        await ConnectMultipleAsync(toAttempt, port, o, cancel);
+    }
+
+    /// <summary>Node's internalConnectMultiple: one address after another, each but the last cut off after the attempt timeout.</summary>
+    private async Task ConnectMultipleAsync(List<IPAddress> toAttempt, int port, SocketConnectOptions o, CancellationToken cancel)
+    {
+        var attemptTimeout = Math.Max(10, o.AutoSelectFamilyAttemptTimeout ?? Net.GetDefaultAutoSelectFamilyAttemptTimeout());
+        lock (Sync)
+        {
+            _attemptedAddresses = [];
+        }
+        var errors = new List<Exception>();
+        for (var i = 0; i < toAttempt.Count; i++)
+        {
+            var address = toAttempt[i];
+            var ip = AddressInfo.FormatAddress(address);
+            lock (Sync)
+            {
+                _attemptedAddresses!.Add($"{ip}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+            }
+            var last = i == toAttempt.Count - 1;
+            var outcome = await ConnectOneAsync(new IPEndPoint(address, port), ip, port, FamilyOf(address), o, last ? null : attemptTimeout, errors, cancel);
+            if (outcome != AttemptOutcome.Failed)
+            {
+                return;
+            }
+        }
+        if (StillConnecting(cancel))
+        {
+            Destroy(new NodeAggregateError(errors));
+        }
+    }
+
+    private enum AttemptOutcome
+    {
+        Connected,
+        Failed,
+        Abandoned,
+    }
+
+    /// <summary>
+    /// One attempt (Node's internalConnect and its afterConnect). Without <paramref name="failures"/> it is
+    /// the only attempt and a failure destroys the socket; with it, the failure is collected and the
+    /// caller goes on (a timed-out attempt counts as failed but adds no error, as in Node).
+    /// </summary>
+    private async Task<AttemptOutcome> ConnectOneAsync(
+        EndPoint endPoint, string address, int? port, int family, SocketConnectOptions o,
+        int? attemptTimeoutMs, List<Exception>? failures, CancellationToken cancel)
+    {
+        var isTcp = family != 0;
+        var raw = isTcp
+            ? new RawSocket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
+            : new RawSocket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
+        if (isTcp)
+        {
+            Emit("connectionAttempt", address, port!.Value, family);
+        }
+        using var attempt = attemptTimeoutMs is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancel);
+        if (attemptTimeoutMs is { } ms)
+        {
+            attempt!.CancelAfter(ms);
+        }
+        try
+        {
+            if (o.LocalAddress is not null || o.LocalPort is > 0)
+            {
+                var local = o.LocalAddress is { } la ? IPAddress.Parse(la) : (endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any);
+                raw.Bind(new IPEndPoint(local, o.LocalPort ?? 0));
+            }
+            await raw.ConnectAsync(endPoint, attempt?.Token ?? cancel);
+        }
+        catch (OperationCanceledException) when (!cancel.IsCancellationRequested && attempt is not null)
+        {
+            raw.Dispose();
+            if (!StillConnecting(cancel))
+            {
+                return AttemptOutcome.Abandoned;
+            }
+            Emit("connectionAttemptTimeout", address, port!.Value, family);
+            return AttemptOutcome.Failed;
+        }
+        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
+        {
+            raw.Dispose();
+            if (!StillConnecting(cancel))
+            {
+                return AttemptOutcome.Abandoned;
+            }
+            var error = ConnectErrors.Connect(ex, address, port);
+            if (isTcp)
+            {
+                Emit("connectionAttemptFailed", address, port!.Value, family, error);
+            }
+            if (failures is null)
+            {
+                Destroy(error);
+            }
+            else
+            {
+                failures.Add(error);
+            }
+            return AttemptOutcome.Failed;
+        }
+        if (!StillConnecting(cancel))
+        {
+            raw.Dispose();
+            return AttemptOutcome.Abandoned;
+        }
+        AfterConnect(raw);
+        return AttemptOutcome.Connected;
+    }
+
+    /// <summary>Node's afterConnect: the socket is open; <c>"connect"</c>, <c>"ready"</c>, the queued writes, then reading.</summary>
+    private void AfterConnect(RawSocket raw)
+    {
+        var handle = ConnectionHandle.Owned(TransportFactory.Create(raw));
+        handle.SetNoDelay(_noDelayOnConnect);
+        if (_keepAliveOnConnect)
+        {
+            handle.SetKeepAlive(true, _keepAliveDelayOnConnect);
+        }
+        lock (Sync)
+        {
+            _handle = handle;
+            _connecting = false;
+            _connectCancel?.Dispose();
+            _connectCancel = null;
+        }
+        OnActivity();
+        Emit("connect");
+        Emit("ready");
+        lock (Sync)
+        {
+            // Node sends what was written while connecting from a "connect" listener added at write
+            // time, i.e. after the listener given to connect(); writableLength inside it still counts them.
+            PumpWritesLocked();
+        }
+        StartReading();
+    }
+
+    /// <summary>False once the socket was destroyed (or its signal fired) while connecting: the connect stops quietly.</summary>
+    private bool StillConnecting(CancellationToken cancel)
+    {
+        lock (Sync)
+        {
+            return _connecting && !_destroyed && !cancel.IsCancellationRequested;
+        }
+    }
+
+    /// <summary>Called by Destroy: abandons a connect in progress.</summary>
+    private void CancelConnectLocked()
+    {
+        if (!_connecting)
+        {
+            return;
+        }
+        _connecting = false;
+        _connectCancel?.Cancel();
+        _connectCancel?.Dispose();
+        _connectCancel = null;
+    }
+
+    /// <summary>Node's order for family selection: the first address's family first, then the families alternate.</summary>
+    private static List<IPAddress> Interleave(IPAddress[] addresses)
+    {
+        var firstFamily = addresses[0].AddressFamily;
+        List<IPAddress> first = [];
+        List<IPAddress> second = [];
+        foreach (var a in addresses)
+        {
+            var list = a.AddressFamily == firstFamily ? first : second;
+            if (!list.Contains(a))
+            {
+                list.Add(a);
+            }
+        }
+        var result = new List<IPAddress>(first.Count + second.Count);
+        for (var i = 0; i < Math.Max(first.Count, second.Count); i++)
+        {
+            if (i < first.Count)
+            {
+                result.Add(first[i]);
+            }
+            if (i < second.Count)
+            {
+                result.Add(second[i]);
+            }
+        }
+        return result;
+    }
+
+    private static AddressFamily FamilyFilter(int family) => family switch
+    {
+        4 => AddressFamily.InterNetwork,
+        6 => AddressFamily.InterNetworkV6,
+        _ => AddressFamily.Unspecified,
+    };
+
+    private static int FamilyOf(IPAddress address) => address.AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4;
+}
