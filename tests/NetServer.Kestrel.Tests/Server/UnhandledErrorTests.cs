@@ -3,7 +3,7 @@ using NetServer.Kestrel.Tests.Infrastructure;
 
 namespace NetServer.Kestrel.Tests.ServerBehaviour;
 
-/// <summary>SPEC §2 "Unhandled errors": a server error nobody handles reaches the loop's uncaughtException, when Node would throw.</summary>
+/// <summary>Unhandled errors: a server error nobody handles reaches the loop's uncaughtException, when Node would throw.</summary>
 public sealed class UnhandledErrorTests : IDisposable
 {
     private readonly TestLoop _t = new();
