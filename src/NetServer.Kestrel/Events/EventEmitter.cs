@@ -258,6 +258,24 @@ public class EventEmitter
         return events is null ? [] : Array.ConvertAll(events, e => e.Name);
     }
 
+    /// <summary>
+    /// The emitter an exception escaped from: the innermost one whose listener threw it, or that
+    /// emitted it as an <c>"error"</c> with no listener (beyond Node, which has no such lookup).
+    /// </summary>
+    /// <remarks>
+    /// Meant for an <c>"uncaughtException"</c> listener that wants to name, or destroy, the socket
+    /// or server concerned, as the hosting package's does. An error thrown straight out of a
+    /// server's <c>"connection"</c> listener names the server (whose listener it is), not the new
+    /// socket. Null for an error that did not come out of an emit (a timer or a posted callback).
+    /// </remarks>
+    /// <param name="error">An exception, typically one received by <c>"uncaughtException"</c>.</param>
+    /// <returns>The socket, server or other emitter, or null.</returns>
+    public static EventEmitter? SourceOf(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return ErrorSource.Of(error);
+    }
+
     /// <summary>Emits a one-argument event without allocating an argument array (hot paths: <c>data</c>).</summary>
     internal bool Emit1<T>(string eventName, T arg)
     {

@@ -285,6 +285,25 @@ public sealed class EventEmitterTests
     }
 
     [Fact]
+    public void SourceOf_names_the_innermost_emitter_an_exception_escaped_from()
+    {
+        var outer = new EventEmitter();
+        var inner = new EventEmitter();
+        inner.On("y", () => throw new InvalidOperationException("inner listener"));
+        outer.On("x", () => inner.Emit("y"));
+        var nested = Assert.Throws<InvalidOperationException>(() => outer.Emit("x"));
+        Assert.Same(inner, EventEmitter.SourceOf(nested));
+
+        // An "error" nobody listens to is thrown by the emitter that emitted it.
+        var unheard = new NodeError("ERR_X", "nobody listens");
+        Assert.Same(unheard, Assert.Throws<NodeError>(() => outer.Emit("error", unheard)));
+        Assert.Same(outer, EventEmitter.SourceOf(unheard));
+
+        Assert.Null(EventEmitter.SourceOf(new InvalidOperationException("never emitted")));
+        Assert.Throws<ArgumentNullException>(() => EventEmitter.SourceOf(null!));
+    }
+
+    [Fact]
     public void SetMaxListeners_negative_throws_ERR_OUT_OF_RANGE()
     {
         var e = new EventEmitter();
