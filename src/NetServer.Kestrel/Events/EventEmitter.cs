@@ -229,7 +229,7 @@ public class EventEmitter
                     {
                         Remove(eventName, listener);
                     }
-                    listener.Invoke(new ReadOnlySpan<object?>(args));
+                    listener.Invoke(this, eventName, new ReadOnlySpan<object?>(args));
                 }
             }
             return true;
@@ -298,7 +298,7 @@ public class EventEmitter
                     {
                         Remove(eventName, listener);
                     }
-                    listener.InvokeOne(arg);
+                    listener.InvokeOne(this, eventName, arg);
                 }
             }
             return true;

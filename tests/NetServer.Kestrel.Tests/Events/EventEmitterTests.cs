@@ -279,9 +279,23 @@ public sealed class EventEmitterTests
     {
         var e = new EventEmitter();
         e.On<int>("x", _ => { });
-        Assert.Throws<InvalidCastException>(() => e.Emit("x", "not an int"));
+        var x = Assert.Throws<InvalidCastException>(() => e.Emit("x", "not an int"));
+        Assert.Equal("The \"x\" listener on EventEmitter is an Action<int>, but the event's first argument is a string.", x.Message);
         e.On<string>("y", _ => { });
-        Assert.Throws<InvalidCastException>(() => e.Emit("y", 42));
+        var y = Assert.Throws<InvalidCastException>(() => e.Emit("y", 42));
+        Assert.Equal("The \"y\" listener on EventEmitter is an Action<string>, but the event's first argument is an int.", y.Message);
+        e.On<string, List<int>>("z", (_, _) => { });
+        var z = Assert.Throws<InvalidCastException>(() => e.Emit("z", "fine", new byte[1]));
+        Assert.Equal("The \"z\" listener on EventEmitter is an Action<string, List<int>>, but the event's second argument is a byte[].", z.Message);
+    }
+
+    [Fact]
+    public void An_exception_of_the_listener_itself_is_not_reworded()
+    {
+        var e = new EventEmitter();
+        var own = new InvalidCastException("the listener's own");
+        e.On<int>("x", _ => throw own);
+        Assert.Same(own, Assert.Throws<InvalidCastException>(() => e.Emit("x", 1)));
     }
 
     [Fact]
