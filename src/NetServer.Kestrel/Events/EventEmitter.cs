@@ -318,10 +318,23 @@ public class EventEmitter
     {
     }
 
-    /// <summary>Reports a leak warning; the base prints it to standard error as Node does.</summary>
-    /// <param name="warning">The warning text.</param>
-    private protected virtual void OnMaxListenersExceeded(string warning) =>
-        Console.Error.WriteLine($"(node:{Environment.ProcessId}) MaxListenersExceededWarning: {warning}");
+    /// <summary>
+    /// Reports a leak warning as Node does, with <c>"warning"</c> on the loop, a tick later: the
+    /// emitter's own loop for a server or socket, else the loop running the code that added the
+    /// listener, else <see cref="EventLoop.Default"/>.
+    /// </summary>
+    private void WarnMaxListeners(string eventName, int count, int max)
+    {
+        var loop = this switch
+        {
+            EventLoop own => own,
+            Server server => server.Loop,
+            Socket socket => socket.Loop,
+            _ => null,
+        };
+        // A server's loop is null only while its constructor runs, before it could have 11 listeners.
+        (loop ?? EventLoop.Running ?? EventLoop.Default).EmitWarning(new MaxListenersExceededWarning(this, eventName, count, max));
+    }
 
     private static T NotNull<T>(T listener)
         where T : Delegate
@@ -420,7 +433,7 @@ public class EventEmitter
         {
             Emit("newListener", eventName, listener.Callback);
         }
-        string? warning = null;
+        (int Count, int Max) exceeded = default;
         lock (_sync)
         {
             var list = ListenersLocked(eventName);
@@ -439,12 +452,12 @@ public class EventEmitter
             var max = GetMaxListeners();
             if (max > 0 && grown.Length > max && (_warned ??= new(StringComparer.Ordinal)).Add(eventName))
             {
-                warning = $"Possible EventEmitter memory leak detected. {grown.Length} {eventName} listeners added to [{GetType().Name}]. MaxListeners is {max}. Use emitter.setMaxListeners() to increase limit";
+                exceeded = (grown.Length, max);
             }
         }
-        if (warning is not null)
+        if (exceeded.Max > 0)
         {
-            OnMaxListenersExceeded(warning);
+            WarnMaxListeners(eventName, exceeded.Count, exceeded.Max);
         }
         OnListenerAdded(eventName);
         return this;

@@ -16,6 +16,11 @@ namespace NetServer;
 /// <para>Unhandled errors (an exception thrown by a callback, or an <c>"error"</c> emitted with no
 /// listener) are emitted as <c>"uncaughtException"</c> on the loop. With no such listener they are
 /// rethrown on the loop thread, which ends the process: Node's default.</para>
+/// <para>Warnings (<see cref="MaxListenersExceededWarning"/> for a server, socket or other
+/// emitter whose code runs on this loop; <see cref="EmitWarning"/>) are emitted as
+/// <c>"warning"</c> with a <see cref="NodeWarning"/>. A new loop has one <c>"warning"</c>
+/// listener, which prints the warning to standard error, as Node's process has; remove it with
+/// <c>RemoveAllListeners("warning")</c> to route warnings elsewhere (the hosting package logs them).</para>
 /// <para><see cref="RunAsync"/> completes when nothing ref'd is left: no listening server, no open
 /// socket, no ref'd timer and no queued callback.</para>
 /// <para>Threads: the loop owns a thread that runs timers and callbacks posted from outside. I/O
@@ -60,6 +65,9 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
 
     private EventLoop(string threadName)
     {
+        // Node's process starts with one "warning" listener, the one that prints; removing it
+        // (RemoveAllListeners("warning")) silences the default output, as it does in Node.
+        On<NodeWarning>("warning", PrintWarning);
         _context = new LoopSynchronizationContext(this);
         _thread = new Thread(Run) { IsBackground = true, Name = threadName };
         _thread.Start();
@@ -70,6 +78,9 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
 
     /// <summary>True when called from inside one of this loop's callbacks (on the thread running the loop).</summary>
     public bool IsOnLoopThread => t_running == this;
+
+    /// <summary>The loop whose callback the current thread is running, or null.</summary>
+    internal static EventLoop? Running => t_running;
 
     /// <summary>Milliseconds since the loop started: the clock its timers use.</summary>
     internal long Now => _clock.ElapsedMilliseconds;
@@ -114,6 +125,21 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         var timer = new LoopTimer(this, callback, 0);
         Reschedule(timer, ms);
         return timer;
+    }
+
+    /// <summary>
+    /// Node's <c>process.emitWarning</c>: emits <c>"warning"</c> with <paramref name="warning"/> on
+    /// the loop, a tick later. A new loop's only <c>"warning"</c> listener prints
+    /// <c>(node:PID) Name: message</c> to standard error, as Node's process does.
+    /// </summary>
+    /// <param name="warning">The warning.</param>
+    public void EmitWarning(NodeWarning warning)
+    {
+        if (warning is null)
+        {
+            throw NodeErrors.InvalidArgType("warning", "of type string or an instance of Error", null);
+        }
+        NextTick(() => Emit1("warning", warning));
     }
 
     /// <summary>
@@ -286,6 +312,11 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         }
         Emit1("uncaughtException", error);
     }
+
+    /// <summary>The default <c>"warning"</c> listener: Node's format, including its <c>(node:PID)</c>
+    /// prefix, so output and the tools that scan it for warnings read the same as under Node.</summary>
+    private static void PrintWarning(NodeWarning warning) =>
+        Console.Error.WriteLine($"(node:{Environment.ProcessId}) {warning.Name}: {warning.Message}");
 
     private static void ValidateCallback(Action callback)
     {
