@@ -14,8 +14,15 @@ namespace NetServer;
 /// returns; then <c>await</c> continuations (promise jobs); then timers, I/O events,
 /// <see cref="Post(Action)"/> and <see cref="SetImmediate"/> callbacks in arrival order.</para>
 /// <para>Unhandled errors (an exception thrown by a callback, or an <c>"error"</c> emitted with no
-/// listener) are emitted as <c>"uncaughtException"</c> on the loop. With no such listener they are
-/// rethrown on the loop thread, which ends the process: Node's default.</para>
+/// listener) are emitted as <c>"uncaughtException"</c> on the loop, with Node's two arguments: the
+/// exception and its origin, <c>"uncaughtException"</c>. With no such listener the process ends as
+/// Node's does: no further callback runs, the exception's type, message and stack (and a Node
+/// error's <c>code</c>, <c>errno</c>, <c>syscall</c>, <c>address</c>, <c>port</c>, as Node prints
+/// them) go to standard error, and the process exits with code 1 (7 if an
+/// <c>"uncaughtException"</c> listener itself threw). <c>AppDomain.ProcessExit</c> handlers run;
+/// <c>AppDomain.UnhandledException</c> is not raised, so crash reporters should listen to
+/// <c>"uncaughtException"</c>. Under a debugger the exception is rethrown on the loop's thread
+/// instead, so that the debugger stops on it.</para>
 /// <para>Warnings (<see cref="MaxListenersExceededWarning"/> for a server, socket or other
 /// emitter whose code runs on this loop; <see cref="EmitWarning"/>) are emitted as
 /// <c>"warning"</c> with a <see cref="NodeWarning"/>. A new loop has one <c>"warning"</c>
@@ -55,7 +62,9 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     private bool _waiting;
     private long _wakeAt = long.MaxValue;
     private bool _disposed;
+    /// <summary>An error nobody handled: the loop stops running callbacks and its thread ends the process.</summary>
     private ExceptionDispatchInfo? _fatal;
+    private int _fatalExitCode;
 
     /// <summary>Creates a loop with its own thread.</summary>
     public EventLoop()
@@ -292,25 +301,73 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         }
     }
 
-    /// <summary>Routes an error nobody handled: <c>"uncaughtException"</c> listeners, else a process-ending rethrow.</summary>
-    internal void ReportUncaught(Exception error)
+    /// <summary>
+    /// Routes an error nobody handled: <c>"uncaughtException"</c> listeners get it with its origin
+    /// (Node's <c>(err, origin)</c>); with none, the process ends with exit code 1, and when a
+    /// listener itself throws, with 7 (Node's "internal exception handler run-time failure").
+    /// Called by whichever thread holds the loop.
+    /// </summary>
+    internal void ReportUncaught(Exception error, string origin = "uncaughtException")
     {
         if (!HasListeners("uncaughtException"))
         {
-            if (Environment.CurrentManagedThreadId == _thread.ManagedThreadId)
-            {
-                ExceptionDispatchInfo.Throw(error);
-            }
-            // A transport thread is running the loop: throwing here would end in the transport's own
-            // catch blocks. The loop's thread rethrows it instead, so the process still ends (Node's default).
-            lock (_gate)
-            {
-                _fatal ??= ExceptionDispatchInfo.Capture(error);
-                WakeLocked();
-            }
+            Fail(error, 1);
             return;
         }
-        Emit1("uncaughtException", error);
+        try
+        {
+            Emit("uncaughtException", error, origin);
+        }
+        catch (Exception handlerError)
+        {
+            Fail(handlerError, 7);
+        }
+    }
+
+    /// <summary>
+    /// Stops the loop for good: no callback runs after this one, and the loop's own thread ends
+    /// the process (<see cref="Die"/>). Not done on the calling thread, which may be a transport
+    /// thread whose catch blocks would swallow a throw, and which holds the loop.
+    /// </summary>
+    private void Fail(Exception error, int exitCode)
+    {
+        lock (_gate)
+        {
+            if (_fatal is null)
+            {
+                _fatal = ExceptionDispatchInfo.Capture(error);
+                _fatalExitCode = exitCode;
+            }
+            WakeLocked();
+        }
+    }
+
+    /// <summary>
+    /// Ends the process as Node does on an uncaught error: the error's report on standard error
+    /// (<see cref="UncaughtReport"/>), then <see cref="Environment.Exit"/>, which runs
+    /// <c>AppDomain.ProcessExit</c> handlers (Node's <c>'exit'</c>). Under a debugger the error is
+    /// rethrown instead, with its original stack, so the debugger stops on it as unhandled.
+    /// Runs on the loop's own thread, holding neither the loop nor its lock, so exit handlers
+    /// that post to the loop do not deadlock (their callbacks never run).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void Die(ExceptionDispatchInfo fatal, int exitCode)
+    {
+        if (Debugger.IsAttached)
+        {
+            fatal.Throw();
+        }
+        try
+        {
+            Console.Error.Write(UncaughtReport.Format(fatal.SourceException));
+            Console.Error.Flush();
+        }
+        catch (IOException)
+        {
+            // Standard error is gone (a closed pipe): the exit code still tells.
+        }
+        Environment.Exit(exitCode);
+        throw new UnreachableException();
     }
 
     /// <summary>The default <c>"warning"</c> listener: Node's format, including its <c>(node:PID)</c>
@@ -430,11 +487,16 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     {
         while (true)
         {
+            ExceptionDispatchInfo? fatal = null;
             lock (_gate)
             {
                 while (true)
                 {
-                    _fatal?.Throw();
+                    if (_fatal is not null)
+                    {
+                        fatal = _fatal;
+                        break;
+                    }
                     if (_disposed)
                     {
                         return;
@@ -465,7 +527,14 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
                     _waiting = false;
                     _wakeAt = long.MaxValue;
                 }
-                _held = true;
+                if (fatal is null)
+                {
+                    _held = true;
+                }
+            }
+            if (fatal is not null)
+            {
+                Die(fatal, _fatalExitCode);
             }
             RunTurns();
         }
@@ -510,7 +579,10 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
                 }
                 foreach (var timer in due)
                 {
-                    Invoke(timer.Fire);
+                    if (_fatal is null)
+                    {
+                        Invoke(timer.Fire);
+                    }
                 }
                 due.Clear();
                 while (_fatal is null && _batch.TryDequeue(out var work))
@@ -620,9 +692,10 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     /// <summary>Node's <c>processTicksAndRejections</c>: all ticks, then all promise jobs, until both are empty.</summary>
     private void DrainJobs()
     {
+        // After a fatal error nothing more runs, as in Node, where the process is already exiting.
         do
         {
-            while (_ticks.TryDequeue(out var tick))
+            while (_fatal is null && _ticks.TryDequeue(out var tick))
             {
                 try
                 {
@@ -633,7 +706,7 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
                     ReportUncaught(ex);
                 }
             }
-            while (_microtasks.TryDequeue(out var job))
+            while (_fatal is null && _microtasks.TryDequeue(out var job))
             {
                 try
                 {
@@ -645,7 +718,7 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
                 }
             }
         }
-        while (_ticks.Count > 0);
+        while (_fatal is null && _ticks.Count > 0);
     }
 
     private readonly record struct WorkItem(Action? Action, ILoopWorkItem? Item);
