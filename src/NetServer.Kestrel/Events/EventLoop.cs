@@ -28,6 +28,13 @@ namespace NetServer;
 /// <c>"warning"</c> with a <see cref="NodeWarning"/>. A new loop has one <c>"warning"</c>
 /// listener, which prints the warning to standard error, as Node's process has; remove it with
 /// <c>RemoveAllListeners("warning")</c> to route warnings elsewhere (the hosting package logs them).</para>
+/// <para>An exception left in a task nobody awaited (<c>_ = HandleAsync(socket)</c>), thrown while
+/// one of this loop's callbacks ran, is emitted as <c>"unhandledRejection"</c> with the exception
+/// and the task, Node's <c>(reason, promise)</c>; with no such listener it is an uncaught
+/// exception (origin <c>"unhandledRejection"</c>), as under Node's default. .NET only knows once
+/// the task is garbage collected, so this comes at the next collection, not at once; prefer
+/// awaiting, or an <c>async</c> listener, whose exceptions reach <c>"uncaughtException"</c>
+/// directly. The library's own tasks are never reported.</para>
 /// <para><see cref="RunAsync"/> completes when nothing ref'd is left: no listening server, no open
 /// socket, no ref'd timer and no queued callback.</para>
 /// <para>Threads: the loop owns a thread that runs timers and callbacks posted from outside. I/O
@@ -77,6 +84,7 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         // Node's process starts with one "warning" listener, the one that prints; removing it
         // (RemoveAllListeners("warning")) silences the default output, as it does in Node.
         On<NodeWarning>("warning", PrintWarning);
+        UnobservedTasks.Install();
         _context = new LoopSynchronizationContext(this);
         _thread = new Thread(Run) { IsBackground = true, Name = threadName };
         _thread.Start();
@@ -374,6 +382,24 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     /// prefix, so output and the tools that scan it for warnings read the same as under Node.</summary>
     private static void PrintWarning(NodeWarning warning) =>
         Console.Error.WriteLine($"(node:{Environment.ProcessId}) {warning.Name}: {warning.Message}");
+
+    /// <summary>
+    /// A task's exception thrown on this loop was never observed (reported from the finalizer
+    /// thread): <c>"unhandledRejection"</c> <c>(error, task)</c> on the loop, or with no listener an
+    /// uncaught exception of origin <c>"unhandledRejection"</c>, Node's default
+    /// (<c>--unhandled-rejections=throw</c>).
+    /// </summary>
+    internal void ReportRejection(Exception error, Task? task) => Post(() =>
+    {
+        if (HasListeners("unhandledRejection"))
+        {
+            Emit("unhandledRejection", error, task);
+        }
+        else
+        {
+            ReportUncaught(error, "unhandledRejection");
+        }
+    });
 
     private static void ValidateCallback(Action callback)
     {
