@@ -355,8 +355,9 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     /// (<see cref="UncaughtReport"/>), then <see cref="Environment.Exit"/>, which runs
     /// <c>AppDomain.ProcessExit</c> handlers (Node's <c>'exit'</c>). Under a debugger the error is
     /// rethrown instead, with its original stack, so the debugger stops on it as unhandled.
-    /// Runs on the loop's own thread, holding neither the loop nor its lock, so exit handlers
-    /// that post to the loop do not deadlock (their callbacks never run).
+    /// Runs on the loop's own thread, holding neither the loop nor its lock, so an exit handler
+    /// may still post to the loop without blocking; the callback never runs, so a handler that
+    /// waits for one waits forever (Node's <c>'exit'</c> listeners cannot wait for the loop either).
     /// </summary>
     [System.Diagnostics.CodeAnalysis.DoesNotReturn]
     private static void Die(ExceptionDispatchInfo fatal, int exitCode)
