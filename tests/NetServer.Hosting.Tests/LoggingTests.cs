@@ -40,6 +40,29 @@ public sealed class LoggingTests
     }
 
     [Fact]
+    public async Task LoopWarnings_AreLoggedAtWarning_WithTheEndpoint_InsteadOfPrinted()
+    {
+        await using var host = await TestHost.StartAsync(Echo, s => s.AddNetServer().MapEndpoint("echo", socket =>
+        {
+            for (var i = 0; i < 11; i++)
+            {
+                socket.On("end", () => { });
+            }
+        }));
+
+        using var client = await host.ConnectAsync("echo");
+        var warning = await host.Logs.WaitFor(30);
+
+        Assert.Equal(("NetServer.Hosting.Warnings", LogLevel.Warning, "NodeWarning"), (warning.Category, warning.Level, warning.EventId.Name));
+        Assert.Equal(
+            "Endpoint echo: MaxListenersExceededWarning: Possible EventEmitter memory leak detected. 11 end listeners added to [Socket]. "
+                + "MaxListeners is 10. Use emitter.setMaxListeners() to increase limit",
+            warning.Message);
+        // The host's listener is the loop's only one: the default stderr printer was removed.
+        Assert.Equal(1, host.Server("echo").Loop.ListenerCount("warning"));
+    }
+
+    [Fact]
     public async Task Drop_IsLoggedAtWarning_WithBothAddresses()
     {
         var config = new Dictionary<string, string?>(Echo) { ["NetServer:Endpoints:echo:MaxConnections"] = "0" };

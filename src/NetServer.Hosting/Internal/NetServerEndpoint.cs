@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
-using NetServer.Events;
 
 namespace NetServer.Hosting.Internal;
 
@@ -129,7 +128,7 @@ internal sealed class NetServerEndpoint
         {
             _handler(socket);
         }
-        catch (Exception ex) when (ErrorSource.Tag(ex, socket))
+        catch (Exception ex) when (ErrorSocket.TagHandlerError(ex, socket))
         {
             // Never reached: the filter only records the socket for the "uncaughtException" listener.
             throw;

@@ -24,6 +24,11 @@ internal sealed class NetServerEndpoints : IDisposable
         ArgumentNullException.ThrowIfNull(mappings);
         var configured = options.Value.Endpoints;
         Loop = new EventLoop();
+        // The host's log replaces the loop's default "warning" listener, which prints to standard
+        // error: a host's output goes through its loggers, and printing too would say it twice.
+        var warnings = loggerFactory.CreateLogger(WarningLog.Category);
+        Loop.RemoveAllListeners("warning").On<NodeWarning>("warning", warning =>
+            WarningLog.NodeWarning(warnings, EndpointOf(warning)?.Name ?? "-", warning.Name, warning.Message));
         try
         {
             foreach (var mapping in mappings)
@@ -68,6 +73,16 @@ internal sealed class NetServerEndpoints : IDisposable
         }
         return null;
     }
+
+    /// <summary>The endpoint a warning concerns: the one whose server or socket got too many listeners, else null.</summary>
+    private NetServerEndpoint? EndpointOf(NodeWarning warning) => warning is MaxListenersExceededWarning w
+        ? w.Emitter switch
+        {
+            Server server => Find(server),
+            Socket socket => Find(socket.Server),
+            _ => null,
+        }
+        : null;
 
     /// <summary>
     /// Disposing the host without stopping it still releases every listening socket (and its socket

@@ -1,7 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
-using NetServer.Events;
 
 namespace NetServer.Hosting.Internal;
 
@@ -24,7 +23,7 @@ internal sealed class UnhandledErrorHandler(
     {
         var stop = options.Value.OnUnhandledError == UnhandledErrorBehavior.StopApplication;
         var action = stop ? "stopping the application" : "continuing";
-        switch (ErrorSource.Of(error))
+        switch (ErrorSocket.SourceOf(error))
         {
             case Socket socket:
                 var endpoint = endpoints.Find(socket.Server);

@@ -229,7 +229,7 @@ public partial class EventEmitter
                     {
                         Remove(eventName, listener);
                     }
-                    listener.Invoke(new ReadOnlySpan<object?>(args));
+                    listener.Invoke(this, eventName, new ReadOnlySpan<object?>(args));
                 }
             }
             return true;
@@ -258,6 +258,24 @@ public partial class EventEmitter
         return events is null ? [] : Array.ConvertAll(events, e => e.Name);
     }
 
+    /// <summary>
+    /// The emitter an exception escaped from: the innermost one whose listener threw it, or that
+    /// emitted it as an <c>"error"</c> with no listener (beyond Node, which has no such lookup).
+    /// </summary>
+    /// <remarks>
+    /// Meant for an <c>"uncaughtException"</c> listener that wants to name, or destroy, the socket
+    /// or server concerned, as the hosting package's does. An error thrown straight out of a
+    /// server's <c>"connection"</c> listener names the server (whose listener it is), not the new
+    /// socket. Null for an error that did not come out of an emit (a timer or a posted callback).
+    /// </remarks>
+    /// <param name="error">An exception, typically one received by <c>"uncaughtException"</c>.</param>
+    /// <returns>The socket, server or other emitter, or null.</returns>
+    public static EventEmitter? SourceOf(Exception error)
+    {
+        ArgumentNullException.ThrowIfNull(error);
+        return ErrorSource.Of(error);
+    }
+
     /// <summary>Emits a one-argument event without allocating an argument array (hot paths: <c>data</c>).</summary>
     internal bool Emit1<T>(string eventName, T arg)
     {
@@ -280,7 +298,7 @@ public partial class EventEmitter
                     {
                         Remove(eventName, listener);
                     }
-                    listener.InvokeOne(arg);
+                    listener.InvokeOne(this, eventName, arg);
                 }
             }
             return true;
@@ -300,10 +318,23 @@ public partial class EventEmitter
     {
     }
 
-    /// <summary>Reports a leak warning; the base prints it to standard error as Node does.</summary>
-    /// <param name="warning">The warning text.</param>
-    private protected virtual void OnMaxListenersExceeded(string warning) =>
-        Console.Error.WriteLine($"(node:{Environment.ProcessId}) MaxListenersExceededWarning: {warning}");
+    /// <summary>
+    /// Reports a leak warning as Node does, with <c>"warning"</c> on the loop, a tick later: the
+    /// emitter's own loop for a server or socket, else the loop running the code that added the
+    /// listener, else <see cref="EventLoop.Default"/>.
+    /// </summary>
+    private void WarnMaxListeners(string eventName, int count, int max)
+    {
+        var loop = this switch
+        {
+            EventLoop own => own,
+            Server server => server.Loop,
+            Socket socket => socket.Loop,
+            _ => null,
+        };
+        // A server's loop is null only while its constructor runs, before it could have 11 listeners.
+        (loop ?? EventLoop.Running ?? EventLoop.Default).EmitWarning(new MaxListenersExceededWarning(this, eventName, count, max));
+    }
 
     private static T NotNull<T>(T listener)
         where T : Delegate
@@ -402,7 +433,7 @@ public partial class EventEmitter
         {
             Emit("newListener", eventName, listener.Callback);
         }
-        string? warning = null;
+        (int Count, int Max) exceeded = default;
         lock (_sync)
         {
             var list = ListenersLocked(eventName);
@@ -421,12 +452,12 @@ public partial class EventEmitter
             var max = GetMaxListeners();
             if (max > 0 && grown.Length > max && (_warned ??= new(StringComparer.Ordinal)).Add(eventName))
             {
-                warning = $"Possible EventEmitter memory leak detected. {grown.Length} {eventName} listeners added to [{GetType().Name}]. MaxListeners is {max}. Use emitter.setMaxListeners() to increase limit";
+                exceeded = (grown.Length, max);
             }
         }
-        if (warning is not null)
+        if (exceeded.Max > 0)
         {
-            OnMaxListenersExceeded(warning);
+            WarnMaxListeners(eventName, exceeded.Count, exceeded.Max);
         }
         OnListenerAdded(eventName);
         return this;

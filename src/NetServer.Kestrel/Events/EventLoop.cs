@@ -14,8 +14,27 @@ namespace NetServer;
 /// returns; then <c>await</c> continuations (promise jobs); then timers, I/O events,
 /// <see cref="Post(Action)"/> and <see cref="SetImmediate"/> callbacks in arrival order.</para>
 /// <para>Unhandled errors (an exception thrown by a callback, or an <c>"error"</c> emitted with no
-/// listener) are emitted as <c>"uncaughtException"</c> on the loop. With no such listener they are
-/// rethrown on the loop thread, which ends the process: Node's default.</para>
+/// listener) are emitted as <c>"uncaughtException"</c> on the loop, with Node's two arguments: the
+/// exception and its origin, <c>"uncaughtException"</c>. With no such listener the process ends as
+/// Node's does: no further callback runs, the exception's type, message and stack (and a Node
+/// error's <c>code</c>, <c>errno</c>, <c>syscall</c>, <c>address</c>, <c>port</c>, as Node prints
+/// them) go to standard error, and the process exits with code 1 (7 if an
+/// <c>"uncaughtException"</c> listener itself threw). <c>AppDomain.ProcessExit</c> handlers run;
+/// <c>AppDomain.UnhandledException</c> is not raised, so crash reporters should listen to
+/// <c>"uncaughtException"</c>. Under a debugger the exception is rethrown on the loop's thread
+/// instead, so that the debugger stops on it.</para>
+/// <para>Warnings (<see cref="MaxListenersExceededWarning"/> for a server, socket or other
+/// emitter whose code runs on this loop; <see cref="EmitWarning"/>) are emitted as
+/// <c>"warning"</c> with a <see cref="NodeWarning"/>. A new loop has one <c>"warning"</c>
+/// listener, which prints the warning to standard error, as Node's process has; remove it with
+/// <c>RemoveAllListeners("warning")</c> to route warnings elsewhere (the hosting package logs them).</para>
+/// <para>An exception left in a task nobody awaited (<c>_ = HandleAsync(socket)</c>), thrown while
+/// one of this loop's callbacks ran, is emitted as <c>"unhandledRejection"</c> with the exception
+/// and the task, Node's <c>(reason, promise)</c>; with no such listener it is an uncaught
+/// exception (origin <c>"unhandledRejection"</c>), as under Node's default. .NET only knows once
+/// the task is garbage collected, so this comes at the next collection, not at once; prefer
+/// awaiting, or an <c>async</c> listener, whose exceptions reach <c>"uncaughtException"</c>
+/// directly. The library's own tasks are never reported.</para>
 /// <para><see cref="RunAsync"/> completes when nothing ref'd is left: no listening server, no open
 /// socket, no ref'd timer and no queued callback.</para>
 /// <para>Threads: the loop owns a thread that runs timers and callbacks posted from outside. I/O
@@ -50,7 +69,9 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     private bool _waiting;
     private long _wakeAt = long.MaxValue;
     private bool _disposed;
+    /// <summary>An error nobody handled: the loop stops running callbacks and its thread ends the process.</summary>
     private ExceptionDispatchInfo? _fatal;
+    private int _fatalExitCode;
 
     /// <summary>Creates a loop with its own thread.</summary>
     public EventLoop()
@@ -60,6 +81,10 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
 
     private EventLoop(string threadName)
     {
+        // Node's process starts with one "warning" listener, the one that prints; removing it
+        // (RemoveAllListeners("warning")) silences the default output, as it does in Node.
+        On<NodeWarning>("warning", PrintWarning);
+        UnobservedTasks.Install();
         _context = new LoopSynchronizationContext(this);
         _thread = new Thread(Run) { IsBackground = true, Name = threadName };
         _thread.Start();
@@ -70,6 +95,9 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
 
     /// <summary>True when called from inside one of this loop's callbacks (on the thread running the loop).</summary>
     public bool IsOnLoopThread => t_running == this;
+
+    /// <summary>The loop whose callback the current thread is running, or null.</summary>
+    internal static EventLoop? Running => t_running;
 
     /// <summary>Milliseconds since the loop started: the clock its timers use.</summary>
     internal long Now => _clock.ElapsedMilliseconds;
@@ -114,6 +142,21 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         var timer = new LoopTimer(this, callback, 0);
         Reschedule(timer, ms);
         return timer;
+    }
+
+    /// <summary>
+    /// Node's <c>process.emitWarning</c>: emits <c>"warning"</c> with <paramref name="warning"/> on
+    /// the loop, a tick later. A new loop's only <c>"warning"</c> listener prints
+    /// <c>(node:PID) Name: message</c> to standard error, as Node's process does.
+    /// </summary>
+    /// <param name="warning">The warning.</param>
+    public void EmitWarning(NodeWarning warning)
+    {
+        if (warning is null)
+        {
+            throw NodeErrors.InvalidArgType("warning", "of type string or an instance of Error", null);
+        }
+        NextTick(() => Emit1("warning", warning));
     }
 
     /// <summary>
@@ -266,26 +309,98 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         }
     }
 
-    /// <summary>Routes an error nobody handled: <c>"uncaughtException"</c> listeners, else a process-ending rethrow.</summary>
-    internal void ReportUncaught(Exception error)
+    /// <summary>
+    /// Routes an error nobody handled: <c>"uncaughtException"</c> listeners get it with its origin
+    /// (Node's <c>(err, origin)</c>); with none, the process ends with exit code 1, and when a
+    /// listener itself throws, with 7 (Node's "internal exception handler run-time failure").
+    /// Called by whichever thread holds the loop.
+    /// </summary>
+    internal void ReportUncaught(Exception error, string origin = "uncaughtException")
     {
         if (!HasListeners("uncaughtException"))
         {
-            if (Environment.CurrentManagedThreadId == _thread.ManagedThreadId)
-            {
-                ExceptionDispatchInfo.Throw(error);
-            }
-            // A transport thread is running the loop: throwing here would end in the transport's own
-            // catch blocks. The loop's thread rethrows it instead, so the process still ends (Node's default).
-            lock (_gate)
-            {
-                _fatal ??= ExceptionDispatchInfo.Capture(error);
-                WakeLocked();
-            }
+            Fail(error, 1);
             return;
         }
-        Emit1("uncaughtException", error);
+        try
+        {
+            Emit("uncaughtException", error, origin);
+        }
+        catch (Exception handlerError)
+        {
+            Fail(handlerError, 7);
+        }
     }
+
+    /// <summary>
+    /// Stops the loop for good: no callback runs after this one, and the loop's own thread ends
+    /// the process (<see cref="Die"/>). Not done on the calling thread, which may be a transport
+    /// thread whose catch blocks would swallow a throw, and which holds the loop.
+    /// </summary>
+    private void Fail(Exception error, int exitCode)
+    {
+        lock (_gate)
+        {
+            if (_fatal is null)
+            {
+                _fatal = ExceptionDispatchInfo.Capture(error);
+                _fatalExitCode = exitCode;
+            }
+            WakeLocked();
+        }
+    }
+
+    /// <summary>
+    /// Ends the process as Node does on an uncaught error: the error's report on standard error
+    /// (<see cref="UncaughtReport"/>), then <see cref="Environment.Exit"/>, which runs
+    /// <c>AppDomain.ProcessExit</c> handlers (Node's <c>'exit'</c>). Under a debugger the error is
+    /// rethrown instead, with its original stack, so the debugger stops on it as unhandled.
+    /// Runs on the loop's own thread, holding neither the loop nor its lock, so an exit handler
+    /// may still post to the loop without blocking; the callback never runs, so a handler that
+    /// waits for one waits forever (Node's <c>'exit'</c> listeners cannot wait for the loop either).
+    /// </summary>
+    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
+    private static void Die(ExceptionDispatchInfo fatal, int exitCode)
+    {
+        if (Debugger.IsAttached)
+        {
+            fatal.Throw();
+        }
+        try
+        {
+            Console.Error.Write(UncaughtReport.Format(fatal.SourceException));
+            Console.Error.Flush();
+        }
+        catch (IOException)
+        {
+            // Standard error is gone (a closed pipe): the exit code still tells.
+        }
+        Environment.Exit(exitCode);
+        throw new UnreachableException();
+    }
+
+    /// <summary>The default <c>"warning"</c> listener: Node's format, including its <c>(node:PID)</c>
+    /// prefix, so output and the tools that scan it for warnings read the same as under Node.</summary>
+    private static void PrintWarning(NodeWarning warning) =>
+        Console.Error.WriteLine($"(node:{Environment.ProcessId}) {warning.Name}: {warning.Message}");
+
+    /// <summary>
+    /// A task's exception thrown on this loop was never observed (reported from the finalizer
+    /// thread): <c>"unhandledRejection"</c> <c>(error, task)</c> on the loop, or with no listener an
+    /// uncaught exception of origin <c>"unhandledRejection"</c>, Node's default
+    /// (<c>--unhandled-rejections=throw</c>).
+    /// </summary>
+    internal void ReportRejection(Exception error, Task? task) => Post(() =>
+    {
+        if (HasListeners("unhandledRejection"))
+        {
+            Emit("unhandledRejection", error, task);
+        }
+        else
+        {
+            ReportUncaught(error, "unhandledRejection");
+        }
+    });
 
     private static void ValidateCallback(Action callback)
     {
@@ -399,11 +514,16 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     {
         while (true)
         {
+            ExceptionDispatchInfo? fatal = null;
             lock (_gate)
             {
                 while (true)
                 {
-                    _fatal?.Throw();
+                    if (_fatal is not null)
+                    {
+                        fatal = _fatal;
+                        break;
+                    }
                     if (_disposed)
                     {
                         return;
@@ -434,7 +554,14 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
                     _waiting = false;
                     _wakeAt = long.MaxValue;
                 }
-                _held = true;
+                if (fatal is null)
+                {
+                    _held = true;
+                }
+            }
+            if (fatal is not null)
+            {
+                Die(fatal, _fatalExitCode);
             }
             RunTurns();
         }
@@ -479,7 +606,10 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
                 }
                 foreach (var timer in due)
                 {
-                    Invoke(timer.Fire);
+                    if (_fatal is null)
+                    {
+                        Invoke(timer.Fire);
+                    }
                 }
                 due.Clear();
                 while (_fatal is null && _batch.TryDequeue(out var work))
@@ -589,9 +719,10 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     /// <summary>Node's <c>processTicksAndRejections</c>: all ticks, then all promise jobs, until both are empty.</summary>
     private void DrainJobs()
     {
+        // After a fatal error nothing more runs, as in Node, where the process is already exiting.
         do
         {
-            while (_ticks.TryDequeue(out var tick))
+            while (_fatal is null && _ticks.TryDequeue(out var tick))
             {
                 try
                 {
@@ -602,7 +733,7 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
                     ReportUncaught(ex);
                 }
             }
-            while (_microtasks.TryDequeue(out var job))
+            while (_fatal is null && _microtasks.TryDequeue(out var job))
             {
                 try
                 {
@@ -614,7 +745,7 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
                 }
             }
         }
-        while (_ticks.Count > 0);
+        while (_fatal is null && _ticks.Count > 0);
     }
 
     private readonly record struct WorkItem(Action? Action, ILoopWorkItem? Item);

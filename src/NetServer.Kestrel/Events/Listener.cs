@@ -3,8 +3,11 @@ namespace NetServer.Events;
 /// <summary>
 /// One registered listener: the user's delegate plus how to call it with an event's arguments.
 /// Node's arity rule applies: a listener with fewer parameters receives the first arguments, a
-/// missing argument arrives as <c>default</c>, and a wrong type throws <see cref="InvalidCastException"/>.
+/// missing argument arrives as <c>default</c>, and a wrong type throws <see cref="InvalidCastException"/>
+/// naming the event, the listener's type and the argument's type (<see cref="ListenerArgumentError"/>).
 /// </summary>
+/// <remarks>The emitter and event name are passed on every call, not stored per listener: they
+/// are only needed to word the error, and a field would cost every socket's listeners memory.</remarks>
 internal abstract class Listener
 {
     private int _fired;
@@ -19,37 +22,45 @@ internal abstract class Listener
     /// <summary>For once-listeners: marks the listener fired; false if it already was (Node's <c>state.fired</c>).</summary>
     public bool TryFire() => !Once || Interlocked.Exchange(ref _fired, 1) == 0;
 
-    public abstract void Invoke(ReadOnlySpan<object?> args);
+    public abstract void Invoke(EventEmitter emitter, string eventName, ReadOnlySpan<object?> args);
 
     /// <summary>Calls a one-argument listener without boxing the argument into an array (the data hot path).</summary>
-    /// <remarks>Named apart from <see cref="Invoke(ReadOnlySpan{object?})"/>: with one name, an
-    /// <c>object?[]</c> argument binds to the generic overload (identity beats the span conversion).</remarks>
-    public virtual void InvokeOne<T>(T arg)
+    /// <remarks>Named apart from <see cref="Invoke"/>: with one name, an <c>object?[]</c> argument
+    /// binds to the generic overload (identity beats the span conversion).</remarks>
+    public virtual void InvokeOne<T>(EventEmitter emitter, string eventName, T arg)
     {
         object?[] one = [arg];
-        Invoke(new ReadOnlySpan<object?>(one));
+        Invoke(emitter, eventName, new ReadOnlySpan<object?>(one));
     }
 
-    protected static T Arg<T>(ReadOnlySpan<object?> args, int index) =>
-        index < args.Length && args[index] is { } value ? (T)value : default!;
+    protected T Arg<T>(EventEmitter emitter, string eventName, ReadOnlySpan<object?> args, int index)
+    {
+        if (index >= args.Length || args[index] is not { } value)
+        {
+            return default!;
+        }
+        // A type test instead of a cast, so that the failure can say which event and listener it was.
+        return value is T typed ? typed : throw ListenerArgumentError.Create(emitter, eventName, Callback, index, value);
+    }
 }
 
 internal sealed class Listener0(Action callback, bool once) : Listener(once)
 {
     public override Delegate Callback => callback;
 
-    public override void Invoke(ReadOnlySpan<object?> args) => callback();
+    public override void Invoke(EventEmitter emitter, string eventName, ReadOnlySpan<object?> args) => callback();
 
-    public override void InvokeOne<T>(T arg) => callback();
+    public override void InvokeOne<T>(EventEmitter emitter, string eventName, T arg) => callback();
 }
 
 internal sealed class Listener1<TArg>(Action<TArg> callback, bool once) : Listener(once)
 {
     public override Delegate Callback => callback;
 
-    public override void Invoke(ReadOnlySpan<object?> args) => callback(Arg<TArg>(args, 0));
+    public override void Invoke(EventEmitter emitter, string eventName, ReadOnlySpan<object?> args) =>
+        callback(Arg<TArg>(emitter, eventName, args, 0));
 
-    public override void InvokeOne<T>(T arg)
+    public override void InvokeOne<T>(EventEmitter emitter, string eventName, T arg)
     {
         if (arg is TArg typed)
         {
@@ -57,7 +68,7 @@ internal sealed class Listener1<TArg>(Action<TArg> callback, bool once) : Listen
         }
         else
         {
-            base.InvokeOne(arg);
+            base.InvokeOne(emitter, eventName, arg);
         }
     }
 }
@@ -66,5 +77,6 @@ internal sealed class Listener2<T1, T2>(Action<T1, T2> callback, bool once) : Li
 {
     public override Delegate Callback => callback;
 
-    public override void Invoke(ReadOnlySpan<object?> args) => callback(Arg<T1>(args, 0), Arg<T2>(args, 1));
+    public override void Invoke(EventEmitter emitter, string eventName, ReadOnlySpan<object?> args) =>
+        callback(Arg<T1>(emitter, eventName, args, 0), Arg<T2>(emitter, eventName, args, 1));
 }

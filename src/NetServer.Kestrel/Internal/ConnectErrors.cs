@@ -22,6 +22,9 @@ internal static class ConnectErrors
     public static NodeError AlreadyConnecting() =>
         new("ERR_SOCKET_CONNECTING", "Socket is already connected");
 
+    /// <summary>Node's <c>AbortError</c>: the socket's signal fired.</summary>
+    public static NodeError Aborted() => new("ABORT_ERR", "The operation was aborted");
+
     public static NodeError SocketClosed() =>
         new("ERR_SOCKET_CLOSED", "Socket is closed");
 

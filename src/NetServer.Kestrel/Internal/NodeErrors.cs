@@ -15,9 +15,6 @@ internal static class NodeErrors
     public static NodeTypeError InvalidArgType(string name, string expected, object? value) =>
         new("ERR_INVALID_ARG_TYPE", $"The \"{name}\" argument must be {expected}. Received {Inspect.Received(value)}");
 
-    public static NodeTypeError InvalidPropertyType(string name, string expected, object? value) =>
-        new("ERR_INVALID_ARG_TYPE", $"The \"{name}\" property must be {expected}. Received {Inspect.Received(value)}");
-
     public static NodeRangeError OutOfRange(string name, string range, object? value) =>
         new("ERR_OUT_OF_RANGE", $"The value of \"{name}\" is out of range. It must be {range}. Received {Inspect.Number(value)}");
 
@@ -50,8 +47,6 @@ internal static class NodeErrors
 
     public static NodeError Unhandled(object? value) =>
         new("ERR_UNHANDLED_ERROR", $"Unhandled error. ({Inspect.Value(value)})");
-
-    public static NodeError Aborted() => new("ABORT_ERR", "The operation was aborted");
 
     /// <summary>Node's <c>uvExceptionWithHostPort</c>: <c>listen EADDRINUSE: address already in use 127.0.0.1:80</c>.</summary>
     public static NodeSystemError WithHostPort(string code, string syscall, string? address, int? port, Exception? inner = null)

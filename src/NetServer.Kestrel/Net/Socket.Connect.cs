@@ -45,11 +45,11 @@ public sealed partial class Socket
         {
             if (o.Signal.IsCancellationRequested)
             {
-                Loop.NextTick(() => Destroy(NodeErrors.Aborted()));
+                Loop.NextTick(() => Destroy(ConnectErrors.Aborted()));
             }
             else
             {
-                o.Signal.Register(static s => ((Socket)s!).Destroy(NodeErrors.Aborted()), this);
+                o.Signal.Register(static s => ((Socket)s!).Destroy(ConnectErrors.Aborted()), this);
             }
         }
     }
@@ -143,7 +143,7 @@ public sealed partial class Socket
         }
         if (o.Signal.CanBeCanceled)
         {
-            o.Signal.Register(static s => ((Socket)s!).Destroy(NodeErrors.Aborted()), this);
+            o.Signal.Register(static s => ((Socket)s!).Destroy(ConnectErrors.Aborted()), this);
         }
         // On the loop, so the connect's awaits resume there (the loop's synchronization context)
         // and its events interleave with the socket's other callbacks in one order, as in Node.

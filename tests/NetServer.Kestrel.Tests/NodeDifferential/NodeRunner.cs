@@ -44,6 +44,10 @@ public static class NodeRunner
         return SplitLines(result.Stdout);
     }
 
+    /// <summary>Runs a snippet under Node 24 that is expected to end the process: its exit code and both streams, whatever the code.</summary>
+    public static Task<ProcessResult> EvalToExitAsync(string code) =>
+        RunProcessAsync(Node, ["-e", code], AppContext.BaseDirectory, ScriptTimeout);
+
     internal static IReadOnlyList<string> SplitLines(string text) =>
         text.Replace("\r\n", "\n", StringComparison.Ordinal).Split('\n').Where(l => l.Length > 0).ToList();
 
@@ -95,9 +99,9 @@ public static class NodeRunner
         throw new InvalidOperationException($"No NetServer.sln above {AppContext.BaseDirectory}.");
     }
 
-    private sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);
+    public sealed record ProcessResult(int ExitCode, string Stdout, string Stderr);
 
-    private static async Task<ProcessResult> RunProcessAsync(string file, string[] args, string workingDirectory, TimeSpan timeout)
+    internal static async Task<ProcessResult> RunProcessAsync(string file, string[] args, string workingDirectory, TimeSpan timeout)
     {
         var psi = new ProcessStartInfo(file)
         {

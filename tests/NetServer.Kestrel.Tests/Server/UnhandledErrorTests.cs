@@ -3,7 +3,7 @@ using NetServer.Kestrel.Tests.Infrastructure;
 
 namespace NetServer.Kestrel.Tests.ServerBehaviour;
 
-/// <summary>SPEC §2 "Unhandled errors": a server error nobody handles reaches the loop's uncaughtException, when Node would throw.</summary>
+/// <summary>Unhandled errors: a server error nobody handles reaches the loop's uncaughtException, when Node would throw.</summary>
 public sealed class UnhandledErrorTests : IDisposable
 {
     private readonly TestLoop _t = new();
@@ -67,7 +67,10 @@ public sealed class UnhandledErrorTests : IDisposable
         await _t.ListenOnLoop(server, s => s.Listen(0, "127.0.0.1"));
         await using (var a = await Client.ConnectAsync(server))
         {
-            Assert.Equal("boom", Assert.IsType<InvalidOperationException>(await uncaught).Message);
+            var boom = Assert.IsType<InvalidOperationException>(await uncaught);
+            Assert.Equal("boom", boom.Message);
+            // The connection listener is the server's: the error names the server, not the new socket.
+            Assert.Same(server, EventEmitter.SourceOf(boom));
         }
         await using (var b = await Client.ConnectAsync(server))
         {

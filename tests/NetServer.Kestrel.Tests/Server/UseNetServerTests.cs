@@ -9,7 +9,7 @@ using NetServer.Kestrel.Tests.Infrastructure;
 
 namespace NetServer.Kestrel.Tests.ServerBehaviour;
 
-/// <summary>SPEC §1: the same adapter as connection middleware on a Kestrel the user runs.</summary>
+/// <summary>UseNetServer: the same adapter as connection middleware on a Kestrel the user runs.</summary>
 public sealed class UseNetServerTests : IDisposable
 {
     private readonly TestLoop _t = new();

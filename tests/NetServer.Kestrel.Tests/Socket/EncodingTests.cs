@@ -25,6 +25,35 @@ public sealed class EncodingTests : IDisposable
     }
 
     [Fact]
+    public async Task A_string_data_listener_on_a_socket_without_an_encoding_fails_saying_what_to_do()
+    {
+        var uncaught = Await.Next<Exception>(_t.Loop, "uncaughtException");
+        await using var h = await Harness.StartAsync(_t, s => s.On<string>("data", _ => { }));
+        await using var client = await h.ConnectAsync();
+        await client.SendAsync("hello");
+        var e = Assert.IsType<InvalidCastException>(await uncaught.WithTimeout());
+        Assert.Equal(
+            "The \"data\" listener on Socket is an Action<string>, but the event's first argument is a byte[]: "
+                + "call SetEncoding(\"utf8\") to receive strings, or listen with On<byte[]>.",
+            e.Message);
+        Assert.Same(await h.NextSocketAsync(), EventEmitter.SourceOf(e));
+    }
+
+    [Fact]
+    public async Task A_byte_data_listener_on_a_socket_with_an_encoding_fails_saying_what_to_do()
+    {
+        var uncaught = Await.Next<Exception>(_t.Loop, "uncaughtException");
+        await using var h = await Harness.StartAsync(_t, s => s.SetEncoding("utf8").On<byte[]>("data", _ => { }));
+        await using var client = await h.ConnectAsync();
+        await client.SendAsync("hello");
+        var e = Assert.IsType<InvalidCastException>(await uncaught.WithTimeout());
+        Assert.Equal(
+            "The \"data\" listener on Socket is an Action<byte[]>, but the event's first argument is a string: the socket has "
+                + "an encoding (SetEncoding), so \"data\" delivers strings; listen with On<string>, or call SetEncoding(null) to receive bytes.",
+            e.Message);
+    }
+
+    [Fact]
     public async Task Utf8_gives_strings_and_a_character_split_across_sends_arrives_intact()
     {
         var (chunks, closed, _, h, client) = await StartAsync("utf8");
