@@ -42,11 +42,4 @@ internal static class ConnectErrors
             : $"connect {code} {address}";
         return new NodeSystemError(code, Errno.Of(code), "connect", message, address, port, ex);
     }
-
-    /// <summary>Node's <c>dnsException</c>: <c>getaddrinfo ENOTFOUND nosuch.invalid</c>, with <c>hostname</c>.</summary>
-    public static NodeSystemError Lookup(Exception ex, string host)
-    {
-        var code = ex is SocketException { SocketErrorCode: SocketError.TryAgain } ? "EAI_AGAIN" : "ENOTFOUND";
-        return new NodeSystemError(code, Errno.Of(code), "getaddrinfo", $"getaddrinfo {code} {host}", null, null, ex) { Hostname = host };
-    }
 }

@@ -64,6 +64,20 @@ internal static class NodeErrors
         return new NodeSystemError(code, Errno.Of(code), syscall, message, address, reportedPort, inner);
     }
 
+    /// <summary>Node's <c>dnsException</c>: <c>getaddrinfo ENOTFOUND nosuch.invalid</c>, with <c>hostname</c>.</summary>
+    public static NodeSystemError Lookup(Exception ex, string host)
+    {
+        // .NET refuses a name over 255 characters with an ArgumentException before asking the
+        // resolver; getaddrinfo refuses it with EAI_FAIL, which Node reports as EINVAL.
+        var code = ex switch
+        {
+            SocketException { SocketErrorCode: SocketError.TryAgain } => "EAI_AGAIN",
+            ArgumentException => "EINVAL",
+            _ => "ENOTFOUND",
+        };
+        return new NodeSystemError(code, Errno.Of(code), "getaddrinfo", $"getaddrinfo {code} {host}", null, null, ex) { Hostname = host };
+    }
+
     /// <summary>Node's <c>errnoException</c>: <c>read ECONNRESET</c>.</summary>
     public static NodeSystemError SystemCall(string code, string syscall, Exception? inner = null) =>
         new(code, Errno.Of(code), syscall, $"{syscall} {code}", null, null, inner);

@@ -62,5 +62,18 @@ internal static class TransportFactory
 
     /// <summary>Disposes a connection we own once its socket is done (Kestrel's own dispatcher would do this for its connections).</summary>
     /// <param name="connection">A connection made by <see cref="Create"/>.</param>
-    public static void Release(ConnectionContext connection) => _ = connection.DisposeAsync().AsTask();
+    public static void Release(ConnectionContext connection) => _ = ReleaseAsync(connection);
+
+    private static async Task ReleaseAsync(ConnectionContext connection)
+    {
+        try
+        {
+            await connection.DisposeAsync().ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ObjectDisposedException or OperationCanceledException)
+        {
+            // The socket is already done with the connection and has reported how it ended; a failure
+            // to tear down what is left tells the user nothing (Kestrel's own dispatcher ignores it too).
+        }
+    }
 }

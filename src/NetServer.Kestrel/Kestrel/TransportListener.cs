@@ -111,7 +111,24 @@ internal sealed class TransportListener
     /// <param name="onConnection">Takes each accepted connection; its taker disposes it (<see cref="TransportFactory.Release"/>).</param>
     /// <param name="onAcceptError">Reports an accept failure (EMFILE...); the loop keeps listening.</param>
     public void Start(Action<ConnectionContext> onConnection, Action<Exception> onAcceptError) =>
-        _ = Task.Run(() => AcceptLoopAsync(onConnection, onAcceptError));
+        _ = Task.Run(() => RunAcceptLoopAsync(onConnection, onAcceptError));
+
+    /// <summary>Nobody awaits the accept loop, so whatever ends it unexpectedly is reported, never lost.</summary>
+    private async Task RunAcceptLoopAsync(Action<ConnectionContext> onConnection, Action<Exception> onAcceptError)
+    {
+        try
+        {
+            await AcceptLoopAsync(onConnection, onAcceptError).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!_stopped)
+        {
+            onAcceptError(ex);
+        }
+        catch (Exception) when (_stopped)
+        {
+            // Stopped meanwhile: the listener is gone and nobody is waiting for its accepts.
+        }
+    }
 
     /// <summary>Stops accepting at once: new clients are refused, a socket file is unlinked by the runtime.</summary>
     public void Stop()

@@ -244,10 +244,15 @@ public sealed partial class Server
                 ? literal
                 : PickAddress(await Dns.GetHostAddressesAsync(host).ConfigureAwait(false), host);
         }
-        catch (SocketException ex)
+        catch (Exception ex) when (ex is SocketException or ArgumentException)
         {
-            var code = ex.SocketErrorCode == SocketError.TryAgain ? "EAI_AGAIN" : "ENOTFOUND";
-            FailListen(generation, new NodeSystemError(code, Errno.Of(code), "getaddrinfo", $"getaddrinfo {code} {host}", host, null, ex));
+            FailListen(generation, NodeErrors.Lookup(ex, host));
+            return;
+        }
+        catch (Exception ex)
+        {
+            // Nobody awaits this task: an error the resolver should never raise still reaches "error".
+            FailListen(generation, ex);
             return;
         }
         var endPoint = new IPEndPoint(address, port);

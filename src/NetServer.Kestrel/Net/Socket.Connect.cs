@@ -228,13 +228,11 @@ public sealed partial class Socket
         }
         catch (Exception ex) when (ex is SocketException or ArgumentException)
         {
-            // ArgumentException: a name .NET refuses before asking the resolver (over 255 characters);
-            // getaddrinfo refuses the same names, and Node reports them as ENOTFOUND.
             if (!StillConnecting(cancel))
             {
                 return;
             }
-            var error = ConnectErrors.Lookup(ex, host);
+            var error = NodeErrors.Lookup(ex, host);
             Emit("lookup", error, null, null, host);
             Destroy(error);
             return;

@@ -222,6 +222,16 @@ public sealed partial class Socket
         {
             Deliver(new Incoming(null, NodeErrors.SystemCall(NodeErrors.CodeOf(ex), "read", ex)));
         }
+        catch (Exception ex)
+        {
+            // Nobody awaits the read loop: anything else is a bug that must not leave the socket deaf
+            // and silent. The socket goes, the error reaches "uncaughtException".
+            Loop.Post(() =>
+            {
+                Destroy();
+                Loop.ReportUncaught(ex);
+            });
+        }
         finally
         {
             await _handle.Input.CompleteAsync().ConfigureAwait(false);

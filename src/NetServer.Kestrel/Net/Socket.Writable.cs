@@ -370,8 +370,10 @@ public sealed partial class Socket
             var result = await flush.ConfigureAwait(false);
             error = result.IsCompleted ? NodeErrors.SystemCall("EPIPE", "write") : null;
         }
-        catch (Exception ex) when (ex is IOException or SocketException or InvalidOperationException or OperationCanceledException)
+        catch (Exception ex)
         {
+            // Every failure, expected or not, must reach the write callbacks and "error": nobody
+            // awaits this task, so an exception left in it would be lost.
             error = NodeErrors.SystemCall(NodeErrors.CodeOf(ex), "write", ex);
         }
         lock (Sync)
