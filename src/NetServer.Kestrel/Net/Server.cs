@@ -6,6 +6,8 @@ using NetServer.Events;
 using NetServer.Internal;
 using NetServer.Kestrel;
 
+using NetServer.Streams;
+
 namespace NetServer;
 
 /// <summary>
@@ -31,8 +33,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
     private int _listenGeneration;
     private bool _pendingListen;
     private bool _closeRequested;
-    private bool _unref;
-    private bool _holdsLoopRef;
+    private LoopRef _loopRef;
     private readonly EventLoop[]? _socketLoops;
     private uint _nextSocketLoop;
 
@@ -167,8 +168,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
     {
         lock (_sync)
         {
-            _unref = true;
-            UpdateLoopRefLocked();
+            _loopRef.SetUnref(true, Loop, IsActiveLocked);
         }
         return this;
     }
@@ -179,8 +179,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
     {
         lock (_sync)
         {
-            _unref = false;
-            UpdateLoopRefLocked();
+            _loopRef.SetUnref(false, Loop, IsActiveLocked);
         }
         return this;
     }
@@ -464,21 +463,7 @@ public sealed partial class Server : EventEmitter<Server>, IAsyncDisposable, ILo
     }
 
     /// <summary>Holds one loop ref while listening or about to, unless unref'd (Node's handle ref).</summary>
-    private void UpdateLoopRefLocked()
-    {
-        var want = !_unref && (_listener is not null || _pendingListen);
-        if (want == _holdsLoopRef)
-        {
-            return;
-        }
-        _holdsLoopRef = want;
-        if (want)
-        {
-            Loop.AddRef();
-        }
-        else
-        {
-            Loop.ReleaseRef();
-        }
-    }
+    private bool IsActiveLocked => _listener is not null || _pendingListen;
+
+    private void UpdateLoopRefLocked() => _loopRef.Update(Loop, IsActiveLocked);
 }

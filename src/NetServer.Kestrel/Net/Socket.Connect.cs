@@ -4,6 +4,8 @@ using NetServer.Internal;
 using NetServer.Kestrel;
 using RawSocket = System.Net.Sockets.Socket;
 
+using NetServer.Streams;
+
 namespace NetServer;
 
 /// <summary>

@@ -3,6 +3,8 @@ using System.IO.Pipelines;
 using Microsoft.AspNetCore.Connections;
 using NetServer.Internal;
 
+using NetServer.Streams;
+
 namespace NetServer;
 
 /// <summary>The readable side: a read loop on the transport, an inbox to the event loop, Node's flowing/paused rules.</summary>
@@ -23,15 +25,8 @@ public sealed partial class Socket
     private Queue<Incoming>? _inbox;
     private Incoming _inboxHead;
     private bool _hasInboxHead;
-    private long _readableLength;
-    private long _inboxBytes;
-    private long _bytesRead;
-    private bool? _flowing;
-    private bool _readingHeld;
-    private bool _eof;
-    private bool _endEmitted;
+    private ReadableState _read;
     private bool _drainScheduled;
-    private bool _endedByPeer;
     private ReadLoopState _readLoopState;
     private TaskCompletionSource? _readPermit;
     private Func<byte[]?, string>? _decoder;
@@ -50,7 +45,7 @@ public sealed partial class Socket
         {
             lock (Sync)
             {
-                return _bytesRead;
+                return _read.BytesRead;
             }
         }
     }
@@ -74,7 +69,7 @@ public sealed partial class Socket
         {
             lock (Sync)
             {
-                return _readableLength;
+                return _read.BufferedBytes;
             }
         }
     }
@@ -86,7 +81,7 @@ public sealed partial class Socket
         {
             lock (Sync)
             {
-                return _flowing;
+                return _read.Flowing;
             }
         }
     }
@@ -94,7 +89,7 @@ public sealed partial class Socket
     /// <summary>The readable high-water mark in bytes (from <see cref="ServerOptions.HighWaterMark"/>).</summary>
     public int ReadableHighWaterMark { get; }
 
-    private bool ReadableLocked => !_destroyed && !_endEmitted;
+    private bool ReadableLocked => !_destroyed && !_read.EndEmitted;
 
     /// <summary>Stops <c>"data"</c> events; bytes keep being buffered up to the high-water mark, then reading from the kernel stops.</summary>
     /// <returns>This socket.</returns>
@@ -102,7 +97,7 @@ public sealed partial class Socket
     {
         lock (Sync)
         {
-            _flowing = false;
+            _read.Pause();
         }
         return this;
     }
@@ -114,12 +109,11 @@ public sealed partial class Socket
         bool flow;
         lock (Sync)
         {
-            _flowing = true;
-            _readingHeld = false;
+            _read.Resume();
             SignalReadPermitLocked();
             // Only buffered chunks or a pending end need the tick; reads that arrive later are
             // delivered as they come (an idle socket's first listener then costs no delegate).
-            flow = _readable is { Count: > 0 } || (_eof && !_endEmitted);
+            flow = _readable is { Count: > 0 } || (_read.EofReceived && !_read.EndEmitted);
         }
         ResumeZeroCopy();
         if (flow)
@@ -135,7 +129,7 @@ public sealed partial class Socket
     {
         lock (Sync)
         {
-            return _flowing == false;
+            return _read.IsPaused;
         }
     }
 
@@ -172,7 +166,7 @@ public sealed partial class Socket
         bool resume;
         lock (Sync)
         {
-            resume = _flowing != false;
+            resume = !_read.IsPaused;
         }
         if (resume)
         {
@@ -309,7 +303,7 @@ public sealed partial class Socket
 
     /// <summary>Node stops reading from the kernel once the readable buffer reaches the high-water mark.</summary>
     private bool ReadPermittedLocked() =>
-        _destroyed || (!_readingHeld && _readableLength + _inboxBytes < Math.Max(1, ReadableHighWaterMark));
+        _destroyed || _read.MayRead(ReadableHighWaterMark);
 
     private void SignalReadPermitLocked()
     {
@@ -336,7 +330,7 @@ public sealed partial class Socket
             {
                 (_inbox ??= new Queue<Incoming>(2)).Enqueue(incoming);
             }
-            _inboxBytes += incoming.Data?.Length ?? 0;
+            _read.Sent(incoming.Data?.Length ?? 0);
             schedule = !_drainScheduled;
             _drainScheduled = true;
         }
@@ -404,15 +398,15 @@ public sealed partial class Socket
                 {
                     item = _inbox!.Dequeue();
                 }
-                _inboxBytes -= item.Data?.Length ?? 0;
                 if (_destroyed)
                 {
+                    _read.Dropped(item.Data?.Length ?? 0);
                     continue;
                 }
                 if (item.Data is { } data)
                 {
-                    _bytesRead += data.Length;
-                    if (_flowing == true && (_readable is null || _readable.Count == 0))
+                    _read.Arrived(data.Length);
+                    if (_read.IsFlowing && (_readable is null || _readable.Count == 0))
                     {
                         // Flowing with nothing buffered: straight to "data", no buffering. The inbox just
                         // shrank, which may be what the read loop waits for.
@@ -422,12 +416,12 @@ public sealed partial class Socket
                     else
                     {
                         (_readable ??= new Queue<byte[]>(2)).Enqueue(data);
-                        _readableLength += data.Length;
+                        _read.Buffer(data.Length);
                     }
                 }
                 else if (item.Error is null)
                 {
-                    _eof = true;
+                    _read.ReceiveEof();
                     UpdateLoopRefLocked();
                 }
             }
@@ -438,7 +432,7 @@ public sealed partial class Socket
                     _inbox?.Clear();
                     _inboxHead = default;
                     _hasInboxHead = false;
-                    _inboxBytes = 0;
+                    _read.DropInFlight();
                     _drainScheduled = false;
                 }
                 Destroy(error);
@@ -464,11 +458,11 @@ public sealed partial class Socket
             byte[] chunk;
             lock (Sync)
             {
-                if (_destroyed || _flowing != true || _readable is null || !_readable.TryDequeue(out chunk!))
+                if (_destroyed || !_read.IsFlowing || _readable is null || !_readable.TryDequeue(out chunk!))
                 {
                     break;
                 }
-                _readableLength -= chunk.Length;
+                _read.Unbuffer(chunk.Length);
                 SignalReadPermitLocked();
             }
             EmitData(chunk);
@@ -476,11 +470,7 @@ public sealed partial class Socket
         bool end;
         lock (Sync)
         {
-            end = _eof && (_readable is null || _readable.Count == 0) && !_endEmitted && _flowing != false && !_destroyed;
-            if (end)
-            {
-                _endEmitted = true;
-            }
+            end = !_destroyed && _read.TryBeginEnd(bufferEmpty: _readable is null || _readable.Count == 0);
         }
         if (end)
         {
@@ -518,7 +508,7 @@ public sealed partial class Socket
             // write made inside an "end" listener still goes out.
             lock (Sync)
             {
-                _endedByPeer = true;
+                _write.MarkEndedByPeer();
             }
             Loop.NextTick(() => End());
         }
@@ -532,7 +522,7 @@ public sealed partial class Socket
         bool destroy;
         lock (Sync)
         {
-            destroy = _endEmitted && _finished && !_destroyed;
+            destroy = _read.EndEmitted && _write.Finished && !_destroyed;
         }
         if (destroy)
         {

@@ -3,6 +3,8 @@ using System.IO.Pipelines;
 using System.Net.Sockets;
 using NetServer.Internal;
 
+using NetServer.Streams;
+
 namespace NetServer;
 
 /// <summary>
@@ -16,16 +18,8 @@ public sealed partial class Socket
     private List<Action>? _finishCallbacks;
 
     // The flush in flight (one at a time): its bytes and the callbacks to run when it completes.
-    private long _flushBytes;
     private List<Action<Exception?>>? _flushCallbacks;
-    private long _writableLength;
-    private long _bytesWritten;
-    private int _corked;
-    private bool _flushing;
-    private bool _ending;
-    private bool _finishing;
-    private bool _finished;
-    private bool _needDrain;
+    private WritableState _write;
 
     /// <summary>Bytes written so far, including bytes still queued (Node counts them at <c>write()</c>); kept after close.</summary>
     public long BytesWritten
@@ -34,7 +28,7 @@ public sealed partial class Socket
         {
             lock (Sync)
             {
-                return _bytesWritten;
+                return _write.BytesWritten;
             }
         }
     }
@@ -58,7 +52,7 @@ public sealed partial class Socket
         {
             lock (Sync)
             {
-                return _ending;
+                return _write.Ending;
             }
         }
     }
@@ -70,7 +64,7 @@ public sealed partial class Socket
         {
             lock (Sync)
             {
-                return _finished;
+                return _write.Finished;
             }
         }
     }
@@ -82,7 +76,7 @@ public sealed partial class Socket
         {
             lock (Sync)
             {
-                return _needDrain;
+                return _write.NeedDrain;
             }
         }
     }
@@ -94,7 +88,7 @@ public sealed partial class Socket
         {
             lock (Sync)
             {
-                return _writableLength;
+                return _write.Length;
             }
         }
     }
@@ -102,7 +96,7 @@ public sealed partial class Socket
     /// <summary>The writable high-water mark in bytes (from <see cref="ServerOptions.HighWaterMark"/>).</summary>
     public int WritableHighWaterMark { get; }
 
-    private bool WritableLocked => !_destroyed && !_ending;
+    private bool WritableLocked => !_destroyed && !_write.Ending;
 
     /// <summary>
     /// Queues <paramref name="data"/> for sending. Returns false once the unsent bytes reach the
@@ -171,7 +165,7 @@ public sealed partial class Socket
     {
         lock (Sync)
         {
-            _corked++;
+            _write.Cork();
         }
         return this;
     }
@@ -182,7 +176,7 @@ public sealed partial class Socket
     {
         lock (Sync)
         {
-            if (_corked > 0 && --_corked == 0)
+            if (_write.Uncork())
             {
                 PumpWritesLocked();
             }
@@ -206,9 +200,9 @@ public sealed partial class Socket
                 refused = NodeErrors.StreamDestroyed("write");
                 destroyOnRefusal = false;
             }
-            else if (_ending)
+            else if (_write.Ending)
             {
-                refused = _endedByPeer ? NodeErrors.EndedByPeer() : NodeErrors.WriteAfterEnd();
+                refused = _write.EndedByPeer ? NodeErrors.EndedByPeer() : NodeErrors.WriteAfterEnd();
                 destroyOnRefusal = true;
             }
             else if (!_handle.IsOpen && !_connecting)
@@ -219,16 +213,10 @@ public sealed partial class Socket
             }
             else
             {
-                _writableLength += data.Length;
-                _bytesWritten += data.Length;
                 // Node's writeOrBuffer decides before the write is attempted: a chunk that reaches the
                 // mark returns false (and "drain" follows) even when the kernel takes it at once.
-                var ok = _writableLength < WritableHighWaterMark;
-                if (!ok)
-                {
-                    _needDrain = true;
-                }
-                if (!_flushing && _corked == 0 && _handle.IsOpen && (_writeQueue is null || _writeQueue.Count == 0))
+                var ok = _write.Accept(data.Length, WritableHighWaterMark);
+                if (!_write.Flushing && !_write.Corked && _handle.IsOpen && (_writeQueue is null || _writeQueue.Count == 0))
                 {
                     // Nothing ahead of it: straight into the transport's pipe, no queueing.
                     AddToFlushLocked(data, cb);
@@ -264,7 +252,7 @@ public sealed partial class Socket
             bool refused;
             lock (Sync)
             {
-                refused = _destroyed || _ending;
+                refused = _destroyed || _write.Ending;
             }
             WriteCore(data, null);
             if (refused)
@@ -282,7 +270,7 @@ public sealed partial class Socket
         {
             if (cb is not null)
             {
-                if (_finished)
+                if (_write.Finished)
                 {
                     Loop.NextTick(cb);
                 }
@@ -291,12 +279,10 @@ public sealed partial class Socket
                     (_finishCallbacks ??= []).Add(cb);
                 }
             }
-            if (_ending)
+            if (!_write.BeginEnd())
             {
                 return this;
             }
-            _ending = true;
-            _corked = 0;
             if (!_destroyed)
             {
                 PumpWritesLocked();
@@ -313,7 +299,7 @@ public sealed partial class Socket
         {
             return;
         }
-        while (!_destroyed && !_flushing && _corked == 0 && _writeQueue is { Count: > 0 } queue)
+        while (!_destroyed && !_write.Flushing && !_write.Corked && _writeQueue is { Count: > 0 } queue)
         {
             while (queue.TryDequeue(out var write))
             {
@@ -321,7 +307,7 @@ public sealed partial class Socket
             }
             FlushLocked();
         }
-        if (_ending && !_finishing && !_flushing && (_writeQueue is null || _writeQueue.Count == 0) && !_destroyed)
+        if (!_destroyed && _write.ReadyToFinish(queueEmpty: _writeQueue is null || _writeQueue.Count == 0))
         {
             StartFinishLocked();
         }
@@ -333,7 +319,7 @@ public sealed partial class Socket
         {
             _handle.Output.Write(segment.Span);
         }
-        _flushBytes += data.Length;
+        _write.AddToFlush(data.Length);
         if (cb is not null)
         {
             (_flushCallbacks ??= []).Add(cb);
@@ -358,7 +344,7 @@ public sealed partial class Socket
             CompleteFlushLocked(FlushError(flush));
             return;
         }
-        _flushing = true;
+        _write.BeginFlush();
         _ = AwaitFlushAsync(flush);
     }
 
@@ -378,7 +364,6 @@ public sealed partial class Socket
         }
         lock (Sync)
         {
-            _flushing = false;
             CompleteFlushLocked(error);
             PumpWritesLocked();
         }
@@ -399,8 +384,7 @@ public sealed partial class Socket
     /// <summary>A flush finished: the bytes left user space; run their callbacks and maybe <c>"drain"</c> on the loop (Node's afterWrite).</summary>
     private void CompleteFlushLocked(Exception? error)
     {
-        _writableLength -= _flushBytes;
-        _flushBytes = 0;
+        _write.EndFlush();
         var callbacks = _flushCallbacks;
         _flushCallbacks = null;
         if (error is not null)
@@ -408,7 +392,7 @@ public sealed partial class Socket
             ScheduleFailedWriteLocked(callbacks, error);
             return;
         }
-        if (callbacks is null && !_needDrain)
+        if (callbacks is null && !_write.NeedDrain)
         {
             return;
         }
@@ -450,11 +434,7 @@ public sealed partial class Socket
             bool drain;
             lock (Sync)
             {
-                drain = _needDrain && _writableLength == 0 && !_destroyed;
-                if (drain)
-                {
-                    _needDrain = false;
-                }
+                drain = !_destroyed && _write.TryTakeDrain();
             }
             if (drain)
             {
@@ -470,8 +450,8 @@ public sealed partial class Socket
     /// </summary>
     private void StartFinishLocked()
     {
-        _finishing = true;
-        _handle.ShutdownSend(peerEnded: _eof);
+        _write.BeginFinish();
+        _handle.ShutdownSend(peerEnded: _read.EofReceived);
         Loop.Post(OnFinish);
     }
 
@@ -484,7 +464,7 @@ public sealed partial class Socket
             {
                 return;
             }
-            _finished = true;
+            _write.Finish();
             UpdateLoopRefLocked();
             callbacks = _finishCallbacks;
             _finishCallbacks = null;

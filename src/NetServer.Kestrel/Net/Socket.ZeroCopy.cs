@@ -4,6 +4,8 @@ using System.Threading.Tasks.Sources;
 using NetServer.Events;
 using NetServer.Internal;
 
+using NetServer.Streams;
+
 namespace NetServer;
 
 /// <summary>
@@ -92,7 +94,7 @@ public sealed partial class Socket
                 {
                     return;
                 }
-                if (!socket._destroyed && socket._flowing == false)
+                if (!socket._destroyed && socket._read.IsPaused)
                 {
                     // Paused: keep the buffer (and so stop reading) until Resume.
                     _parked = true;
@@ -101,7 +103,7 @@ public sealed partial class Socket
                 buffer = _buffer;
                 if (!socket._destroyed)
                 {
-                    socket._bytesRead += buffer.Length;
+                    socket._read.ReadInPlace(buffer.Length);
                 }
             }
             try

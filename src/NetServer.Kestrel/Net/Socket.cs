@@ -8,6 +8,8 @@ using NetServer.Internal;
 using NetServer.Kestrel;
 using RawSocket = System.Net.Sockets.Socket;
 
+using NetServer.Streams;
+
 namespace NetServer;
 
 /// <summary>
@@ -24,8 +26,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     private bool _destroyed;
     private bool _hadError;
     private bool _remoteObserved;
-    private bool _holdsLoopRef;
-    private bool _unref;
+    private LoopRef _loopRef;
     private bool _closeEmitted;
     private LoopTimer? _idleTimer;
     private int? _timeout;
@@ -41,8 +42,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
         WritableHighWaterMark = options.EffectiveHighWaterMark;
         if (options.PauseOnConnect)
         {
-            _flowing = false;
-            _readingHeld = true;
+            _read.HoldUntilResumed();
         }
         _handle = handle;
         handle.SetNoDelay(options.NoDelay);
@@ -51,8 +51,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
             handle.SetKeepAlive(true, options.EffectiveKeepAliveInitialDelay);
         }
         _lastActivity = Loop.Now;
-        _holdsLoopRef = true;
-        Loop.AddRef();
+        _loopRef.Update(Loop, active: true);
     }
 
     /// <summary>The loop on which this socket's events are emitted.</summary>
@@ -147,7 +146,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
             _hadError = error is not null;
             CancelConnectLocked();
             orphaned = TakeQueuedCallbacksLocked();
-            finishCallbacks = _finished ? null : _finishCallbacks;
+            finishCallbacks = _write.Finished ? null : _finishCallbacks;
             _finishCallbacks = null;
             SignalReadPermitLocked();
             readLoopRunning = _readLoopState == ReadLoopState.Running;
@@ -212,7 +211,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
         bool finished;
         lock (Sync)
         {
-            finished = _finished;
+            finished = _write.Finished;
         }
         if (finished)
         {
@@ -290,8 +289,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     {
         lock (Sync)
         {
-            _unref = true;
-            UpdateLoopRefLocked();
+            _loopRef.SetUnref(true, Loop, IsActiveLocked);
         }
         return this;
     }
@@ -302,8 +300,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     {
         lock (Sync)
         {
-            _unref = false;
-            UpdateLoopRefLocked();
+            _loopRef.SetUnref(false, Loop, IsActiveLocked);
         }
         return this;
     }
@@ -395,24 +392,10 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
         Emit1("close", hadError);
     }
 
-    private void UpdateLoopRefLocked()
-    {
-        // A client socket holds the loop only once it connects; an accepted one from the start. Once
-        // the peer's FIN has arrived and ours is sent, libuv's handle is neither reading nor writing,
-        // so it no longer keeps Node's process alive even if unread data keeps the socket open.
-        var want = !_unref && !_closeEmitted && (_handle.IsOpen || _connecting) && !(_eof && _finished);
-        if (want == _holdsLoopRef)
-        {
-            return;
-        }
-        _holdsLoopRef = want;
-        if (want)
-        {
-            Loop.AddRef();
-        }
-        else
-        {
-            Loop.ReleaseRef();
-        }
-    }
+    // A client socket holds the loop only once it connects; an accepted one from the start. Once
+    // the peer's FIN has arrived and ours is sent, libuv's handle is neither reading nor writing,
+    // so it no longer keeps Node's process alive even if unread data keeps the socket open.
+    private bool IsActiveLocked => !_closeEmitted && (_handle.IsOpen || _connecting) && !(_read.EofReceived && _write.Finished);
+
+    private void UpdateLoopRefLocked() => _loopRef.Update(Loop, IsActiveLocked);
 }

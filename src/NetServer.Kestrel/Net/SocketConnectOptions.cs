@@ -1,5 +1,7 @@
 using System.Net;
 
+using NetServer.Streams;
+
 namespace NetServer;
 
 /// <summary>Where and how a client socket connects: Node's <c>socket.connect(options)</c> / <c>net.connect(options)</c>.</summary>

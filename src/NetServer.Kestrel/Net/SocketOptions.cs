@@ -1,3 +1,5 @@
+using NetServer.Streams;
+
 namespace NetServer;
 
 /// <summary>Options for <see cref="Socket(SocketOptions?)"/>: Node's <c>new net.Socket(options)</c> for a client socket.</summary>
