@@ -6,13 +6,13 @@ namespace NetServer.Kestrel.Tests.NodeDifferential;
 /// sees a changed default.
 /// </summary>
 [CollectionDefinition(Name, DisableParallelization = true)]
-public sealed class NetDefaultsCollection
+public sealed class NetDefaultsGroup
 {
     public const string Name = "net module defaults";
 }
 
-/// <summary>The twin of NodeScenarios/client-autoselect-defaults.js (outside the main differential class: see <see cref="NetDefaultsCollection"/>).</summary>
-[Collection(NetDefaultsCollection.Name)]
+/// <summary>The twin of NodeScenarios/client-autoselect-defaults.js (outside the main differential class: see <see cref="NetDefaultsGroup"/>).</summary>
+[Collection(NetDefaultsGroup.Name)]
 public sealed class ClientDefaultsDifferentialTests
 {
     [Fact]

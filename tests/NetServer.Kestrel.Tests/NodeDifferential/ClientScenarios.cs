@@ -240,7 +240,7 @@ public sealed partial class NodeDifferentialTests
         void DestroyEarly(string name, Socket c)
         {
             c.Write("x", err => t.Log(name, "write callback", Code(err)));
-            foreach (var e in new[] { "lookup", "connectionAttempt", "connect", "ready", "end", "finish", "error" })
+            foreach (var e in EarlyEvents)
             {
                 c.On(e, () => t.Log(name, e, "(unexpected)"));
             }
@@ -679,6 +679,9 @@ public sealed partial class NodeDifferentialTests
         t.Done();
         return Task.CompletedTask;
     });
+
+    /// <summary>Every event but 'close' that a socket destroyed while connecting must not emit.</summary>
+    private static readonly string[] EarlyEvents = ["lookup", "connectionAttempt", "connect", "ready", "end", "finish", "error"];
 
     /// <summary>A client socket on the test's loop (<c>new net.Socket()</c>), so its errors are captured, not fatal.</summary>
     private Socket NewClient(SocketOptions? options = null)

@@ -1,14 +1,14 @@
 'use strict';
-// An AbortSignal on a client: aborting while connecting (or resolving) destroys the socket with an AbortError
-// (code ABORT_ERR) at once, then close(true), never 'connect'. Aborting an established connection
-// destroys it the same way. (An already-aborted signal is left out: Node 24 then emits 'error'
-// and close(undefined) on a socket that is not destroyed and goes on to connect anyway.)
-const { net, log, waitFor, done } = require('./_lib');
+// An AbortSignal on a client: aborting while connecting (or resolving) destroys the socket at once
+// with an AbortError (an Error, code ABORT_ERR), then close(true), never 'connect'. Aborting an
+// established connection destroys it the same way. (An already-aborted signal is left out: Node 24
+// then emits 'error' and close(undefined) on a socket that is not destroyed, and connects anyway.)
+const { net, log, waitFor, kind, done } = require('./_lib');
 const server = net.createServer(sock => sock.on('error', () => {}));
 
 function trace(name, c) {
   c.on('connect', () => log(name, 'connect'));
-  c.on('error', e => log(name, 'error', e.name, e.code, e.message, c.destroyed));
+  c.on('error', e => log(name, 'error', kind(e), e.code, e.message, c.destroyed));
   c.on('close', hadError => log(name, 'close', hadError, c.readyState));
 }
 
