@@ -680,6 +680,107 @@ public sealed partial class NodeDifferentialTests
         return Task.CompletedTask;
     });
 
+    [Fact]
+    public Task Client_reconnect_after_close() => Compare("client-reconnect", async t =>
+    {
+        var server = _t.CreateServer(sock => sock.End("srv"));
+        var closedPort = await FreePortAsync();
+        await server.ListenAsync(0, "127.0.0.1");
+        var port = PortOf(server);
+        await _t.Run(() =>
+        {
+            var c = NewClient();
+            var attempts = 0;
+            c.On<string, int?, int?>("connectionAttempt", (_, p, _) =>
+                t.Log("connectionAttempt", p == closedPort ? "closed port" : p == port ? "server port" : Undef(p)));
+            c.On<Exception>("error", e => t.Log("error", Code(e)));
+            c.On("connect", () => t.Log("connect", c.ReadyState, c.Destroyed));
+            c.On<byte[]>("data", d => t.Log("data", Text(d)));
+            c.On("end", () => t.Log("end"));
+            c.On<bool>("close", hadError =>
+            {
+                t.Log("close", hadError, c.Destroyed, c.ReadyState, c.BytesRead);
+                if (++attempts == 1)
+                {
+                    c.Connect(port, "127.0.0.1", () => t.Log("connect callback"));
+                    t.Log("after reconnect()", c.Connecting, c.Destroyed, c.ReadyState, c.Pending);
+                }
+                else
+                {
+                    server.Close(_ => t.Done());
+                }
+            });
+            c.Connect(closedPort, "127.0.0.1");
+        });
+        await t.WaitFor("done");
+    });
+
+    [Fact]
+    public Task Client_pause_before_connect() => Compare("client-pause-before-connect", async t =>
+    {
+        var server = _t.CreateServer(sock =>
+            _ = t.WaitFor("connect").ContinueWith(_ => sock.End("early data", () => t.Log("server finished")), TaskScheduler.Default));
+        await server.ListenAsync(0, "127.0.0.1");
+        var port = PortOf(server);
+        Socket c = null!;
+        await _t.Run(() =>
+        {
+            c = NewClient();
+            c.Pause();
+            t.Log("paused before connect", c.IsPaused(), c.ReadableFlowing);
+            c.Connect(port, "127.0.0.1");
+            c.On("connect", () => t.Log("connect", c.IsPaused()));
+            c.On<byte[]>("data", d => t.Log("data", Text(d), c.IsPaused()));
+            c.On("end", () => t.Log("end"));
+            c.On<bool>("close", hadError =>
+            {
+                t.Log("close", hadError);
+                server.Close(_ => t.Done());
+            });
+        });
+        await t.WaitFor("server finished");
+        await _t.Run(() =>
+        {
+            t.Log("before resume", c.ReadableLength, c.BytesRead);
+            c.Resume();
+            t.Log("resumed", c.IsPaused(), c.ReadableFlowing);
+        });
+        await t.WaitFor("done");
+    });
+
+    [Fact]
+    public Task Client_big_write_before_connect() => Compare("client-big-write-before-connect", async t =>
+    {
+        const int Size = 1024 * 1024;
+        long received = 0;
+        var server = _t.CreateServer(sock =>
+        {
+            sock.On<byte[]>("data", d => received += d.Length);
+            sock.On("end", () => t.Log("server received", received));
+        });
+        await server.ListenAsync(0, "127.0.0.1");
+        var port = PortOf(server);
+        await _t.Run(() =>
+        {
+            var c = NetConnect(port, "127.0.0.1");
+            c.On("connect", () => t.Log("connect"));
+            var r = c.Write(Enumerable.Repeat((byte)7, Size).ToArray());
+            t.Log("write returned", r, c.WritableNeedDrain, c.WritableLength, c.WritableHighWaterMark, c.BytesWritten);
+            c.On("drain", () =>
+            {
+                t.Log("drain", c.WritableLength, c.WritableNeedDrain, c.BytesWritten);
+                c.End();
+            });
+            c.On("end", () => t.Log("end"));
+            c.On<bool>("close", hadError =>
+            {
+                t.Log("close", hadError, c.BytesWritten);
+                server.Close(_ => t.Done());
+            });
+        });
+        await t.WaitFor("done");
+    });
+
     /// <summary>Every event but 'close' that a socket destroyed while connecting must not emit.</summary>
     private static readonly string[] EarlyEvents = ["lookup", "connectionAttempt", "connect", "ready", "end", "finish", "error"];
 
