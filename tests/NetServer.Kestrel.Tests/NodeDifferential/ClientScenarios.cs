@@ -107,6 +107,7 @@ public sealed partial class NodeDifferentialTests
         {
             var c = NetConnect(port, "127.0.0.1");
             c.Write("lost", err => t.Log("write callback", Code(err), err?.Message));
+            c.Write("also lost", err => t.Log("second write callback", Code(err)));
             c.On<string, int?, int?>("connectionAttempt", (ip, p, family) => t.Log("connectionAttempt", ip, p == port, family));
             c.On<string, int?, int?, Exception>("connectionAttemptFailed", (ip, p, family, e) =>
                 t.Log("connectionAttemptFailed", ip, p == port, family, Code(e), c.Connecting));
@@ -240,6 +241,7 @@ public sealed partial class NodeDifferentialTests
         void DestroyEarly(string name, Socket c)
         {
             c.Write("x", err => t.Log(name, "write callback", Code(err)));
+            c.Write("y", err => t.Log(name, "second write callback", Code(err)));
             foreach (var e in EarlyEvents)
             {
                 c.On(e, () => t.Log(name, e, "(unexpected)"));

@@ -1,6 +1,6 @@
 'use strict';
 // destroy() while connecting: only close(false): no 'lookup', 'connectionAttempt', 'connect' or
-// 'error'; a queued write's callback gets ERR_SOCKET_CLOSED_BEFORE_CONNECTION. Once by IP literal,
+// 'error'; both queued writes' callbacks get ERR_SOCKET_CLOSED_BEFORE_CONNECTION. Once by IP literal,
 // once while 'localhost' is being resolved. A live client afterwards is the server's first
 // connection: the destroyed ones never reached it.
 const { net, log, waitFor, done } = require('./_lib');
@@ -12,6 +12,7 @@ const server = net.createServer(sock => {
 
 function destroyEarly(name, c) {
   c.write('x', err => log(name, 'write callback', err && err.code));
+  c.write('y', err => log(name, 'second write callback', err && err.code));
   for (const e of ['lookup', 'connectionAttempt', 'connect', 'ready', 'end', 'finish', 'error']) {
     c.on(e, () => log(name, e, '(unexpected)'));
   }
