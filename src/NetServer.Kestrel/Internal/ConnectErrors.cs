@@ -25,6 +25,12 @@ internal static class ConnectErrors
     /// <summary>Node's <c>AbortError</c>: the socket's signal fired.</summary>
     public static NodeError Aborted() => new("ABORT_ERR", "The operation was aborted");
 
+    public static NodeError ClosedBeforeConnection() =>
+        new("ERR_SOCKET_CLOSED_BEFORE_CONNECTION", "Socket closed before the connection was established");
+
+    public static NodeTypeError HostWithNullBytes(string host) =>
+        new("ERR_INVALID_ARG_VALUE", $"The property 'options.host' must be a string without null bytes. Received {Inspect.Value(host)}");
+
     public static NodeError SocketClosed() =>
         new("ERR_SOCKET_CLOSED", "Socket is closed");
 

@@ -1,3 +1,4 @@
+using System.Buffers;
 using System.Net;
 using System.Net.Sockets;
 using NetServer.Internal;
@@ -19,6 +20,7 @@ public sealed partial class Socket
 #pragma warning restore CA1001
 {
     private bool _connecting;
+    private bool _flushOnConnectAdded;
     private CancellationTokenSource? _connectCancel;
     private List<string>? _attemptedAddresses;
     private readonly bool _noDelayOnConnect;
@@ -124,15 +126,21 @@ public sealed partial class Socket
             Once("connect", connectListener);
         }
         CancellationToken cancel;
+        var pathAnnounced = false;
         lock (Sync)
         {
-            if (_connecting || _handle.IsOpen)
+            if (_connecting || (_handle.IsOpen && !_destroyed))
             {
                 throw ConnectErrors.AlreadyConnecting();
             }
             if (_destroyed)
             {
-                throw NodeErrors.InvalidState("a destroyed socket cannot connect again");
+                if (!_closeEmitted)
+                {
+                    throw NodeErrors.InvalidState("a destroyed socket can connect again only after its 'close' event");
+                }
+                // Node's _undestroy: a closed socket is a fresh one again, listeners and encoding kept.
+                ReopenLocked();
             }
             _connecting = true;
             _connectCancel = new CancellationTokenSource();
@@ -147,9 +155,15 @@ public sealed partial class Socket
         {
             o.Signal.Register(static s => ((Socket)s!).Destroy(ConnectErrors.Aborted()), this);
         }
+        if (o.Path is { } path && Loop.IsOnLoopThread)
+        {
+            // Node connects a pipe inside connect() itself, so its attempt is announced synchronously.
+            Emit("connectionAttempt", path, null, null);
+            pathAnnounced = true;
+        }
         // On the loop, so the connect's awaits resume there (the loop's synchronization context)
         // and its events interleave with the socket's other callbacks in one order, as in Node.
-        Loop.NextTick(() => _ = ConnectOnLoopAsync(o, cancel));
+        Loop.NextTick(() => _ = ConnectOnLoopAsync(o, pathAnnounced, cancel));
         return this;
     }
 
@@ -171,6 +185,14 @@ public sealed partial class Socket
         {
             throw ConnectErrors.InvalidFamily(o.Family);
         }
+        if (o.Host is { } host && host.Contains('\0', StringComparison.Ordinal))
+        {
+            throw ConnectErrors.HostWithNullBytes(host);
+        }
+        if (o.AutoSelectFamilyAttemptTimeout is <= 0)
+        {
+            throw NodeErrors.OutOfRange("options.autoSelectFamilyAttemptTimeout", ">= 1 && <= 2147483647", o.AutoSelectFamilyAttemptTimeout);
+        }
         if (o.LocalAddress is { } local && Net.IsIP(local) == 0)
         {
             throw ConnectErrors.InvalidIp(local);
@@ -181,12 +203,21 @@ public sealed partial class Socket
         }
     }
 
-    private async Task ConnectOnLoopAsync(SocketConnectOptions o, CancellationToken cancel)
+    private async Task ConnectOnLoopAsync(SocketConnectOptions o, bool pathAnnounced, CancellationToken cancel)
     {
         try
         {
+            if (!StillConnecting(cancel))
+            {
+                // Destroyed before the connect began (Node's nextTick checks self.connecting).
+                return;
+            }
             if (o.Path is { } path)
             {
+                if (!pathAnnounced)
+                {
+                    Emit("connectionAttempt", path, null, null);
+                }
                 await ConnectOneAsync(new UnixDomainSocketEndPoint(path), path, null, 0, o, attemptTimeoutMs: null, failures: null, cancel);
                 return;
             }
@@ -357,10 +388,15 @@ public sealed partial class Socket
                 return AttemptOutcome.Abandoned;
             }
             var error = ConnectErrors.Connect(ex, address, port);
-            if (isTcp)
+            if (failures is null)
             {
-                Emit("connectionAttemptFailed", address, port!.Value, family, error);
+                // Node's afterConnect: the only attempt failed, so the socket stops connecting first.
+                lock (Sync)
+                {
+                    EndConnectingLocked();
+                }
             }
+            Emit("connectionAttemptFailed", address, port, isTcp ? family : null, error);
             if (failures is null)
             {
                 Destroy(error);
@@ -392,17 +428,19 @@ public sealed partial class Socket
         lock (Sync)
         {
             _handle = handle;
-            _connecting = false;
-            _connectCancel?.Dispose();
-            _connectCancel = null;
+            EndConnectingLocked();
+            if (_read.IsPaused)
+            {
+                // Paused before it connected: Node's afterConnect does not start reading.
+                _read.HoldUntilResumed();
+            }
         }
         OnActivity();
         Emit("connect");
         Emit("ready");
         lock (Sync)
         {
-            // Node sends what was written while connecting from a "connect" listener added at write
-            // time, i.e. after the listener given to connect(); writableLength inside it still counts them.
+            // What FlushOnConnect did not send (an end() with nothing written goes out here).
             PumpWritesLocked();
         }
         StartReading();
@@ -424,10 +462,67 @@ public sealed partial class Socket
         {
             return;
         }
-        _connecting = false;
         _connectCancel?.Cancel();
+        EndConnectingLocked();
+    }
+
+    private void EndConnectingLocked()
+    {
+        _connecting = false;
         _connectCancel?.Dispose();
         _connectCancel = null;
+    }
+
+    /// <summary>
+    /// Node's "connect" listener added by the first write made while connecting: that write goes out
+    /// first and its callback runs at once when the kernel took it (before later "connect"
+    /// listeners, as in Node), then everything queued behind it goes out together.
+    /// </summary>
+    private void FlushOnConnect()
+    {
+        Action<Exception?>? sentAtOnce = null;
+        lock (Sync)
+        {
+            if (_destroyed || !_handle.IsOpen || _write.Corked || _writeQueue is not { Count: > 0 } queue)
+            {
+                return;
+            }
+            var first = queue.Dequeue();
+            AddToFlushLocked(new ReadOnlySequence<byte>(first.Data), null);
+            FlushLocked();
+            if (first.Callback is { } cb)
+            {
+                if (_write.Flushing)
+                {
+                    (_flushCallbacks ??= []).Insert(0, cb);
+                }
+                else
+                {
+                    sentAtOnce = cb;
+                }
+            }
+            PumpWritesLocked();
+        }
+        sentAtOnce?.Invoke(null);
+    }
+
+    /// <summary>Node's _undestroy before a second connect: the stream state starts over.</summary>
+    private void ReopenLocked()
+    {
+        _destroyed = false;
+        _hadError = false;
+        _closeEmitted = false;
+        _remoteObserved = false;
+        _handle = default;
+        _read = _read.Reopened();
+        _write = default;
+        _readLoopState = ReadLoopState.NotStarted;
+        _readable?.Clear();
+        _inbox?.Clear();
+        _hasInboxHead = false;
+        _drainScheduled = false;
+        _attemptedAddresses = null;
+        _flushOnConnectAdded = false;
     }
 
     /// <summary>Node's order for family selection: the first address's family first, then the families alternate.</summary>

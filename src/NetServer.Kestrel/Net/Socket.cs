@@ -133,7 +133,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     /// <returns>This socket.</returns>
     public Socket Destroy(Exception? error = null)
     {
-        List<Action<Exception?>>? orphaned;
+        List<Action<Exception?>>? orphaned = null;
         List<Action>? finishCallbacks;
         bool readLoopRunning;
         lock (Sync)
@@ -145,7 +145,16 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
             _destroyed = true;
             _hadError = error is not null;
             CancelConnectLocked();
-            orphaned = TakeQueuedCallbacksLocked();
+            if (_handle.IsOpen)
+            {
+                orphaned = TakeQueuedCallbacksLocked();
+            }
+            else
+            {
+                // Never connected: the writes fail when "close" is emitted (Node's pending data).
+                _unsentBeforeConnection = TakeQueuedWritesLocked();
+                _destroyError = error;
+            }
             finishCallbacks = _write.Finished ? null : _finishCallbacks;
             _finishCallbacks = null;
             SignalReadPermitLocked();
@@ -383,11 +392,18 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     private void EmitClose()
     {
         bool hadError;
+        List<PendingWrite>? unsent;
         lock (Sync)
         {
             hadError = _hadError;
             _closeEmitted = true;
+            unsent = _unsentBeforeConnection;
+            _unsentBeforeConnection = null;
             UpdateLoopRefLocked();
+        }
+        if (unsent is not null)
+        {
+            FailUnsentBeforeConnection(unsent);
         }
         Emit1("close", hadError);
     }

@@ -59,6 +59,9 @@ internal struct ReadableState
     /// <summary>Paused by <c>pauseOnConnect</c>: the socket is paused and does not read until resumed.</summary>
     public void HoldUntilResumed() => _flags = (_flags & ~Flags.Flowing) | Flags.FlowingKnown | Flags.ReadingHeld;
 
+    /// <summary>A closed client socket connects again: the input starts over, the chosen mode stays (Node's _undestroy).</summary>
+    public readonly ReadableState Reopened() => new() { _flags = _flags & (Flags.FlowingKnown | Flags.Flowing) };
+
     public void Pause() => _flags = (_flags & ~Flags.Flowing) | Flags.FlowingKnown;
 
     public void Resume() => _flags = (_flags & ~Flags.ReadingHeld) | Flags.FlowingKnown | Flags.Flowing;

@@ -72,6 +72,13 @@ internal struct WritableState
         return ok;
     }
 
+    /// <summary>A buffered write that will never be sent stops counting (Node's bytesWritten sums the buffer).</summary>
+    public void Forget(long length)
+    {
+        Length -= length;
+        BytesWritten -= length;
+    }
+
     public void Cork() => _corked++;
 
     /// <summary>Releases one cork.</summary>

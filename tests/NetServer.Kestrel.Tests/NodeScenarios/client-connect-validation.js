@@ -26,5 +26,7 @@ attempt('autoSelectFamilyAttemptTimeout 0', () =>
 attempt('host with NUL', () => net.connect(80, 'a\u0000b'));
 const s = new net.Socket();
 attempt('socket port 70000', () => s.connect(70000, '127.0.0.1'));
-log('socket after throw', s.connecting, s.destroyed, s.readyState);
+// Node leaves such a socket 'connecting' forever (it sets the flag before validating); NetServer
+// leaves it as it was. docs/compatibility.md lists the difference; only what both agree on is compared.
+log('socket after throw', s.destroyed);
 done();
