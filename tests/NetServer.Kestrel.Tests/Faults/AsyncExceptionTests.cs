@@ -23,10 +23,12 @@ public sealed class AsyncExceptionTests : IDisposable
     public async Task An_exception_after_an_await_in_an_async_data_listener_reaches_uncaughtException(bool resumeOnTheLoop)
     {
         var release = new TaskCompletionSource();
+        var listening = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
         var resumedOnLoop = new TaskCompletionSource<bool>(TaskCreationOptions.RunContinuationsAsynchronously);
         var uncaught = Await.Next<Exception>(_t.Loop, "uncaughtException");
         await using var h = await Harness.StartAsync(_t, s => s.On<byte[]>("data", async _ =>
         {
+            listening.TrySetResult();
             // Completed from the test's thread: without the loop's context this would resume there.
             await release.Task.ConfigureAwait(resumeOnTheLoop);
             resumedOnLoop.SetResult(_t.Loop.IsOnLoopThread);
@@ -35,7 +37,8 @@ public sealed class AsyncExceptionTests : IDisposable
         await using var client = await h.ConnectAsync();
         await client.SendAsync("x");
         var socket = await h.NextSocketAsync();
-        await h.SettleAsync(); // the listener has run up to its await
+        await listening.Task.WithTimeout();
+        await h.SettleAsync(); // the listener's callback has returned: it waits in its await
         release.SetResult();
 
         Assert.Equal(resumeOnTheLoop, await resumedOnLoop.Task.WithTimeout());

