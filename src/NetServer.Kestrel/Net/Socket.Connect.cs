@@ -15,9 +15,8 @@ namespace NetServer;
 /// event it emits is ordered with the socket's other events; the connected socket is wrapped by
 /// Kestrel's <c>SocketConnectionContextFactory</c>, so Kestrel's transport carries client bytes too.
 /// </summary>
-#pragma warning disable CA1001 // _connectCancel lives only while connecting; AfterConnect and Destroy dispose it.
+[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "_connectCancel lives only while connecting; AfterConnect and Destroy dispose it.")]
 public sealed partial class Socket
-#pragma warning restore CA1001
 {
     private bool _connecting;
     private bool _flushOnConnectAdded;
@@ -302,120 +301,6 @@ public sealed partial class Socket
         await ConnectMultipleAsync(toAttempt, port, o, cancel);
     }
 
-    /// <summary>Node's internalConnectMultiple: one address after another, each but the last cut off after the attempt timeout.</summary>
-    private async Task ConnectMultipleAsync(List<IPAddress> toAttempt, int port, SocketConnectOptions o, CancellationToken cancel)
-    {
-        var attemptTimeout = Math.Max(10, o.AutoSelectFamilyAttemptTimeout ?? Net.GetDefaultAutoSelectFamilyAttemptTimeout());
-        lock (Sync)
-        {
-            _attemptedAddresses = [];
-        }
-        var errors = new List<Exception>();
-        for (var i = 0; i < toAttempt.Count; i++)
-        {
-            var address = toAttempt[i];
-            var ip = AddressInfo.FormatAddress(address);
-            lock (Sync)
-            {
-                _attemptedAddresses!.Add($"{ip}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
-            }
-            var last = i == toAttempt.Count - 1;
-            var outcome = await ConnectOneAsync(new IPEndPoint(address, port), ip, port, FamilyOf(address), o, last ? null : attemptTimeout, errors, cancel);
-            if (outcome != AttemptOutcome.Failed)
-            {
-                return;
-            }
-        }
-        if (StillConnecting(cancel))
-        {
-            Destroy(new NodeAggregateError(errors));
-        }
-    }
-
-    private enum AttemptOutcome
-    {
-        Connected,
-        Failed,
-        Abandoned,
-    }
-
-    /// <summary>
-    /// One attempt (Node's internalConnect and its afterConnect). Without <paramref name="failures"/> it is
-    /// the only attempt and a failure destroys the socket; with it, the failure is collected and the
-    /// caller goes on (a timed-out attempt counts as failed but adds no error, as in Node).
-    /// </summary>
-    private async Task<AttemptOutcome> ConnectOneAsync(
-        EndPoint endPoint, string address, int? port, int family, SocketConnectOptions o,
-        int? attemptTimeoutMs, List<Exception>? failures, CancellationToken cancel)
-    {
-        var isTcp = family != 0;
-        var raw = isTcp
-            ? new RawSocket(endPoint.AddressFamily, SocketType.Stream, ProtocolType.Tcp)
-            : new RawSocket(AddressFamily.Unix, SocketType.Stream, ProtocolType.Unspecified);
-        if (isTcp)
-        {
-            Emit("connectionAttempt", address, port!.Value, family);
-        }
-        using var attempt = attemptTimeoutMs is null ? null : CancellationTokenSource.CreateLinkedTokenSource(cancel);
-        if (attemptTimeoutMs is { } ms)
-        {
-            attempt!.CancelAfter(ms);
-        }
-        try
-        {
-            if (o.LocalAddress is not null || o.LocalPort is > 0)
-            {
-                var local = o.LocalAddress is { } la ? IPAddress.Parse(la) : (endPoint.AddressFamily == AddressFamily.InterNetworkV6 ? IPAddress.IPv6Any : IPAddress.Any);
-                raw.Bind(new IPEndPoint(local, o.LocalPort ?? 0));
-            }
-            await raw.ConnectAsync(endPoint, attempt?.Token ?? cancel);
-        }
-        catch (OperationCanceledException) when (!cancel.IsCancellationRequested && attempt is not null)
-        {
-            raw.Dispose();
-            if (!StillConnecting(cancel))
-            {
-                return AttemptOutcome.Abandoned;
-            }
-            Emit("connectionAttemptTimeout", address, port!.Value, family);
-            return AttemptOutcome.Failed;
-        }
-        catch (Exception ex) when (ex is SocketException or OperationCanceledException or ObjectDisposedException)
-        {
-            raw.Dispose();
-            if (!StillConnecting(cancel))
-            {
-                return AttemptOutcome.Abandoned;
-            }
-            var error = ConnectErrors.Connect(ex, address, port);
-            if (failures is null)
-            {
-                // Node's afterConnect: the only attempt failed, so the socket stops connecting first.
-                lock (Sync)
-                {
-                    EndConnectingLocked();
-                }
-            }
-            Emit("connectionAttemptFailed", address, port, isTcp ? family : null, error);
-            if (failures is null)
-            {
-                Destroy(error);
-            }
-            else
-            {
-                failures.Add(error);
-            }
-            return AttemptOutcome.Failed;
-        }
-        if (!StillConnecting(cancel))
-        {
-            raw.Dispose();
-            return AttemptOutcome.Abandoned;
-        }
-        AfterConnect(raw);
-        return AttemptOutcome.Connected;
-    }
-
     /// <summary>Node's afterConnect: the socket is open; <c>"connect"</c>, <c>"ready"</c>, the queued writes, then reading.</summary>
     private void AfterConnect(RawSocket raw)
     {
@@ -473,39 +358,6 @@ public sealed partial class Socket
         _connectCancel = null;
     }
 
-    /// <summary>
-    /// Node's "connect" listener added by the first write made while connecting: that write goes out
-    /// first and its callback runs at once when the kernel took it (before later "connect"
-    /// listeners, as in Node), then everything queued behind it goes out together.
-    /// </summary>
-    private void FlushOnConnect()
-    {
-        Action<Exception?>? sentAtOnce = null;
-        lock (Sync)
-        {
-            if (_destroyed || !_handle.IsOpen || _write.Corked || _writeQueue is not { Count: > 0 } queue)
-            {
-                return;
-            }
-            var first = queue.Dequeue();
-            AddToFlushLocked(new ReadOnlySequence<byte>(first.Data), null);
-            FlushLocked();
-            if (first.Callback is { } cb)
-            {
-                if (_write.Flushing)
-                {
-                    (_flushCallbacks ??= []).Insert(0, cb);
-                }
-                else
-                {
-                    sentAtOnce = cb;
-                }
-            }
-            PumpWritesLocked();
-        }
-        sentAtOnce?.Invoke(null);
-    }
-
     /// <summary>Node's _undestroy before a second connect: the stream state starts over.</summary>
     private void ReopenLocked()
     {
@@ -524,42 +376,4 @@ public sealed partial class Socket
         _attemptedAddresses = null;
         _flushOnConnectAdded = false;
     }
-
-    /// <summary>Node's order for family selection: the first address's family first, then the families alternate.</summary>
-    private static List<IPAddress> Interleave(IPAddress[] addresses)
-    {
-        var firstFamily = addresses[0].AddressFamily;
-        List<IPAddress> first = [];
-        List<IPAddress> second = [];
-        foreach (var a in addresses)
-        {
-            var list = a.AddressFamily == firstFamily ? first : second;
-            if (!list.Contains(a))
-            {
-                list.Add(a);
-            }
-        }
-        var result = new List<IPAddress>(first.Count + second.Count);
-        for (var i = 0; i < Math.Max(first.Count, second.Count); i++)
-        {
-            if (i < first.Count)
-            {
-                result.Add(first[i]);
-            }
-            if (i < second.Count)
-            {
-                result.Add(second[i]);
-            }
-        }
-        return result;
-    }
-
-    private static AddressFamily FamilyFilter(int family) => family switch
-    {
-        4 => AddressFamily.InterNetwork,
-        6 => AddressFamily.InterNetworkV6,
-        _ => AddressFamily.Unspecified,
-    };
-
-    private static int FamilyOf(IPAddress address) => address.AddressFamily == AddressFamily.InterNetworkV6 ? 6 : 4;
 }

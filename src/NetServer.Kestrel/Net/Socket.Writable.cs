@@ -17,9 +17,6 @@ public sealed partial class Socket
     private Queue<PendingWrite>? _writeQueue;
     private List<Action>? _finishCallbacks;
 
-    // A client destroyed while connecting: its queued writes, failed when "close" is emitted.
-    private List<PendingWrite>? _unsentBeforeConnection;
-    private Exception? _destroyError;
 
     // The flush in flight (one at a time): its bytes and the callbacks to run when it completes.
     private List<Action<Exception?>>? _flushCallbacks;
@@ -509,41 +506,6 @@ public sealed partial class Socket
             }
         }
         return callbacks;
-    }
-
-    private List<PendingWrite>? TakeQueuedWritesLocked()
-    {
-        if (_writeQueue is not { Count: > 0 } queue)
-        {
-            return null;
-        }
-        var writes = new List<PendingWrite>(queue);
-        queue.Clear();
-        return writes;
-    }
-
-    /// <summary>
-    /// A client destroyed before it connected, as Node does it: the write waiting for <c>"connect"</c>
-    /// fails with <c>ERR_SOCKET_CLOSED_BEFORE_CONNECTION</c> from a <c>"close"</c> listener added at
-    /// write time (so before the user's), and that failure errors the buffered writes behind it with
-    /// the socket's error (or the same error), which also stop counting in <c>bytesWritten</c>.
-    /// </summary>
-    private void FailUnsentBeforeConnection(List<PendingWrite> unsent)
-    {
-        var closed = ConnectErrors.ClosedBeforeConnection();
-        Exception? destroyError;
-        lock (Sync)
-        {
-            destroyError = _destroyError;
-            for (var i = 1; i < unsent.Count; i++)
-            {
-                _write.Forget(unsent[i].Data.Length);
-            }
-        }
-        for (var i = 0; i < unsent.Count; i++)
-        {
-            unsent[i].Callback?.Invoke(i == 0 ? closed : destroyError ?? closed);
-        }
     }
 
     private readonly record struct PendingWrite(byte[] Data, Action<Exception?>? Callback);

@@ -1,12 +1,5 @@
 using System.IO.Pipelines;
 using System.Net;
-using Microsoft.AspNetCore.Builder;
-using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Hosting;
-using Microsoft.AspNetCore.Hosting.Server;
-using Microsoft.AspNetCore.Hosting.Server.Features;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Logging;
 using NetServer.Kestrel.Tests.Infrastructure;
 
 namespace NetServer.Kestrel.Tests.ServerBehaviour;
@@ -141,12 +134,8 @@ public sealed class PipelineTests : IDisposable
             Interlocked.Increment(ref ran);
             return next(connection);
         });
-        var builder = WebApplication.CreateSlimBuilder();
-        builder.Logging.ClearProviders();
-        builder.WebHost.ConfigureKestrel(o => o.Listen(IPAddress.Loopback, 0, lo => lo.UseNetServer(server)));
-        await using var app = builder.Build();
-        await app.StartAsync().WaitAsync(TestLoop.Timeout);
-        var port = new Uri(Assert.Single(app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses)).Port;
+        var (app, port) = await UseNetServerTests.StartKestrel(server);
+        await using var running = app;
         await using (var client = await Client.ConnectAsync(IPAddress.Loopback, port))
         {
             await ServerTestHelpers.AssertEchoes(client, "kestrel too");

@@ -16,7 +16,8 @@ public sealed class UseNetServerTests : IDisposable
 
     public void Dispose() => _t.Dispose();
 
-    private static async Task<(WebApplication App, int Port)> StartKestrel(Server server)
+    /// <summary>A user's Kestrel on a free loopback port whose one endpoint hands its connections to <paramref name="server"/>.</summary>
+    internal static async Task<(WebApplication App, int Port)> StartKestrel(Server server)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.ClearProviders();
