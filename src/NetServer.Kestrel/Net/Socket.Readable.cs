@@ -138,7 +138,11 @@ public sealed partial class Socket
     /// <returns>This socket.</returns>
     public Socket SetEncoding(string? encoding)
     {
-        _decoder = encoding is null ? null : NodeEncoding.CreateDecoder(NodeEncoding.Normalize(encoding));
+        var decoder = encoding is null ? null : NodeEncoding.CreateDecoder(NodeEncoding.Normalize(encoding));
+        lock (Sync)
+        {
+            _decoder = decoder;
+        }
         return this;
     }
 

@@ -241,28 +241,33 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
         {
             throw NodeErrors.OutOfRange("msecs", "a non-negative finite number", ms);
         }
-        _timeout = ms;
-        if (ms == 0)
+        // Under the socket's lock: SetTimeout may be called from any thread while the loop's
+        // timer callback reads the same fields.
+        lock (Sync)
         {
-            _idleTimer?.Dispose();
+            _timeout = ms;
+            if (ms == 0)
+            {
+                _idleTimer?.Dispose();
+                if (cb is not null)
+                {
+                    Off("timeout", cb);
+                }
+                return this;
+            }
             if (cb is not null)
             {
-                Off("timeout", cb);
+                Once("timeout", cb);
             }
-            return this;
-        }
-        if (cb is not null)
-        {
-            Once("timeout", cb);
-        }
-        _lastActivity = Loop.Now;
-        if (_idleTimer is null)
-        {
-            _idleTimer = Loop.SetTimeout(OnIdleTimer, ms).Unref();
-        }
-        else
-        {
-            _idleTimer.Refresh(ms);
+            _lastActivity = Loop.Now;
+            if (_idleTimer is null)
+            {
+                _idleTimer = Loop.SetTimeout(OnIdleTimer, ms).Unref();
+            }
+            else
+            {
+                _idleTimer.Refresh(ms);
+            }
         }
         return this;
     }
