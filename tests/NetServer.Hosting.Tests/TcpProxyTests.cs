@@ -130,6 +130,64 @@ public sealed class TcpProxyTests
     }
 
     [Fact]
+    public async Task Client_that_pushes_while_the_upstream_is_still_connecting_is_held_at_the_high_water_mark_then_delivered_in_order()
+    {
+        const int Length = 1024 * 1024;
+        // A listener whose accept queue is full drops SYNs, so the proxy's connect hangs (the kernel
+        // retries the SYN after 1 s) until the filler connection is accepted.
+        using var listener = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        listener.Bind(new IPEndPoint(IPAddress.Loopback, 0));
+        listener.Listen(0);
+        var upstreamPort = ((IPEndPoint)listener.LocalEndPoint!).Port;
+        using var filler = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp);
+        await filler.ConnectAsync(IPAddress.Loopback, upstreamPort).WaitAsync(TestHost.Timeout);
+        await using var proxy = await ProxyUnderTest.StartAsync($"127.0.0.1:{upstreamPort}");
+
+        // Runs after the handler's own "data" listener (Pipe's), so it sees Pipe's decision for each chunk.
+        var pausedAfter = new TaskCompletionSource<long>(TaskCreationOptions.RunContinuationsAsynchronously);
+        proxy.Server.On<Socket>("connection", socket =>
+        {
+            long read = 0;
+            socket.On<byte[]>("data", chunk =>
+            {
+                read += chunk.Length;
+                if (socket.IsPaused())
+                {
+                    pausedAfter.TrySetResult(read);
+                }
+            });
+        });
+
+        using var client = await proxy.ConnectAsync();
+        var payload = Pattern.Create(seed: 11, offset: 0, Length);
+        var send = client.SendAsync(payload);
+
+        var held = await pausedAfter.Task.WaitAsync(TestHost.Timeout);
+        Assert.InRange(held, 64 * 1024, (64 * 1024) + (64 * 1024)); // the high-water mark, plus at most the chunk that crossed it
+
+        using (await listener.AcceptAsync().WaitAsync(TestHost.Timeout))
+        {
+            // The filler goes; the proxy's next SYN gets through.
+        }
+        using var upstreamSide = await listener.AcceptAsync().WaitAsync(TestHost.Timeout);
+        await send.WaitAsync(TestHost.Timeout);
+        client.Shutdown(SocketShutdown.Send);
+        var received = new byte[Length + 1]; // one byte more: a surplus would show
+        var got = 0;
+        using var cts = new CancellationTokenSource(TestHost.Timeout);
+        while (await upstreamSide.ReceiveAsync(received.AsMemory(got), cts.Token) is var n and > 0)
+        {
+            got += n;
+        }
+        Assert.Equal(Length, got);
+        Pattern.Verify(received.AsSpan(0, got), seed: 11, offset: 0);
+
+        upstreamSide.Shutdown(SocketShutdown.Send);
+        Assert.Equal("", await ReadToEndAsync(client));
+        await proxy.AssertAllClosedAsync(1);
+    }
+
+    [Fact]
     public async Task Unix_socket_upstream_is_a_path_in_Proxy_Upstream()
     {
         using var dir = new SocketDir();
