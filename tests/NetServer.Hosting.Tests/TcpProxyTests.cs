@@ -38,6 +38,26 @@ public sealed class TcpProxyTests
     }
 
     [Fact]
+    public async Task Pipelined_16_KiB_messages_eight_in_flight_keep_flowing_through_both_pipes()
+    {
+        // The benchmark's pipelined shape: each client keeps 8 messages of 16 KiB in flight (128 KiB,
+        // twice the high-water mark), so both pipes pause and resume on "drain" all the time. A
+        // resume lost between a full Write and its Pause stalls the connection for good.
+        const int Clients = 8;
+        const int Size = 16 * 1024;
+        const int Depth = 8;
+        const int Messages = 1_000;
+        await using var upstream = RawUpstream.StartTcp(_ => RawUpstream.Echo);
+        await using var proxy = await ProxyUnderTest.StartAsync(upstream.Address);
+
+        using var deadline = new CancellationTokenSource(TimeSpan.FromSeconds(30));
+        await Task.WhenAll(Enumerable.Range(100, Clients).Select(seed => PipelineAsync(proxy.Port, seed, Size, Depth, Messages, deadline.Token)));
+
+        Assert.All(await upstream.AllEndedAsync(), o => Assert.Equal(new UpstreamOutcome("eof", (long)Size * Messages), o));
+        await proxy.AssertAllClosedAsync(Clients);
+    }
+
+    [Fact]
     public async Task Client_half_close_keeps_the_way_back_open_until_the_upstream_ends()
     {
         await using var upstream = RawUpstream.StartTcp(_ => RawUpstream.ReplyAfterEnd);
@@ -255,6 +275,40 @@ public sealed class TcpProxyTests
         }
         await send;
         Assert.Equal(length, received);
+    }
+
+    /// <summary>
+    /// One client of the pipelined shape: <paramref name="messages"/> messages of <paramref name="size"/>
+    /// bytes, at most <paramref name="depth"/> unanswered at a time (a message is sent when the
+    /// oldest one has come back), every byte checked; then FIN, and the proxy's FIN.
+    /// </summary>
+    private static async Task PipelineAsync(int port, int seed, int size, int depth, int messages, CancellationToken ct)
+    {
+        using var client = new System.Net.Sockets.Socket(AddressFamily.InterNetwork, SocketType.Stream, ProtocolType.Tcp) { NoDelay = true };
+        await client.ConnectAsync(IPAddress.Loopback, port, ct);
+        var message = new byte[size];
+        var buffer = new byte[64 * 1024];
+        long sent = 0, received = 0;
+        for (var i = 0; i < depth; i++)
+        {
+            Pattern.Fill(message, seed, sent);
+            sent += await client.SendAsync(message, ct);
+        }
+        while (received < (long)size * messages)
+        {
+            var n = await client.ReceiveAsync(buffer, ct);
+            Assert.True(n > 0, $"client {seed}: EOF after {received} bytes");
+            Pattern.Verify(buffer.AsSpan(0, n), seed, received);
+            var answeredBefore = received / size;
+            received += n;
+            for (var answered = received / size; answeredBefore < answered && sent < (long)size * messages; answeredBefore++)
+            {
+                Pattern.Fill(message, seed, sent);
+                sent += await client.SendAsync(message, ct);
+            }
+        }
+        client.Shutdown(SocketShutdown.Send);
+        Assert.Equal(0, await client.ReceiveAsync(buffer, ct));
     }
 
     /// <summary>Sends <paramref name="bytes"/> bytes and reads their echo, so the path to the upstream is up; returns that upstream connection's outcome.</summary>
