@@ -21,6 +21,15 @@ NAMES = {
     "node24": "Node 24 `s.pipe(s)`",
     "node20": "Node 20 `s.pipe(s)`",
 }
+# The proxy shapes' rows: the proxy a server name stands for (benchmarks/run.sh, proxy_cmd).
+PROXY_NAMES = {
+    "events": "`samples/TcpProxy` (`client.Pipe(upstream)`, `upstream.Pipe(client)`) (defaults)",
+    "events-inline": "`samples/TcpProxy` (`client.Pipe(upstream)`, `upstream.Pipe(client)`), inline completions",
+    "node24": "Node 24 `c.pipe(u).pipe(c)` (`benchmarks/node/proxy.js`)",
+    "node20": "Node 20 `c.pipe(u).pipe(c)` (`benchmarks/node/proxy.js`)",
+}
+ECHO_SHAPES = ("pingpong", "unix", "pipeline", "churn", "idle")
+PIPELINE_SHAPES = ("pipeline", "proxy-pipeline")
 
 
 def parse(path):
@@ -45,7 +54,7 @@ def parse(path):
             # throughput per core independent of how busy the load left the core.
             cpu_s = d["server_cpu_pct"] / 100 * d["secs"]
             d["cpu_us_per_op"] = cpu_s * 1e6 / ops
-            unit = d["mib_per_s"] * d["secs"] if shape == "pipeline" else ops
+            unit = d["mib_per_s"] * d["secs"] if shape in PIPELINE_SHAPES else ops
             d["per_core"] = unit / cpu_s
         runs.setdefault((server, shape), []).append(d)
     return runs
@@ -76,9 +85,25 @@ def rss(runs, s):
     return "–" if a is None else f"{fmt(a, 2)} / {fmt(b, 2)}"
 
 
+def ordered_servers(runs):
+    """NAMES order; a baseline build ("<server>@base") right after the server it is compared with."""
+    seen = {k[0] for k in runs}
+    out = []
+    for s in NAMES:
+        out += [x for x in (s, f"{s}@base") if x in seen]
+    return out
+
+
+def name(s, facts):
+    if s.endswith("@base"):
+        return f"{NAMES[s[:-5]]}, **baseline** `{facts.get('baseline', '?')}`"
+    return NAMES[s]
+
+
 def build(runs, machine):
-    servers = [s for s in NAMES if any(k[0] == s for k in runs)]
     facts = dict(l.split("=", 1) for l in Path(machine).read_text().splitlines() if "=" in l)
+    all_servers = ordered_servers(runs)
+    servers = [s for s in all_servers if any(k == (s, sh) for k in runs for sh in ECHO_SHAPES)]
     out = []
     out.append(f"### Run: {facts.get('mode')} mode, {facts.get('date')}\n")
     out.append(f"- Machine: {facts.get('nproc')} CPUs, {facts.get('cpu')}, Linux {facts.get('kernel')}")
@@ -89,7 +114,22 @@ def build(runs, machine):
                f"{facts.get('warmup')} s warm-up + {facts.get('duration')} s measured; idle on a fresh process; medians")
     out.append(f"- Load average before/after: {facts.get('loadavg_before')} / {facts.get('loadavg_after')}; "
                f"wall time {facts.get('elapsed_s')} s")
+    if "baseline" in facts:
+        ref = facts.get("baseline_ref", "")
+        ref = f" (`{ref}`)" if ref and not facts["baseline"].startswith(ref) else ""
+        out.append(f"- Baseline: `benchmarks/Servers` built at `{facts['baseline']}`{ref} in a temporary worktree, "
+                   f"in the same run (rows marked **baseline**)")
+    if "proxy_upstream" in facts:
+        out.append(f"- Proxy shapes: proxy on CPU 0, upstream {facts['proxy_upstream']}")
     out.append("")
+    if servers:
+        echo_tables(out, runs, servers, facts)
+    proxy_tables(out, runs, [s for s in all_servers if any(k == (s, "proxy-pingpong") or k == (s, "proxy-pipeline") for k in runs)])
+    baseline_tables(out, runs, [s for s in all_servers if s.endswith("@base")], facts)
+    return "\n".join(out)
+
+
+def echo_tables(out, runs, servers, facts):
     out.append("| server | ping-pong TCP 64 B × 50 (msg/s) | p50 / p99 µs | ping-pong Unix (msg/s) | p50 / p99 µs "
                "| 16 KiB × depth 8 × 8 conns (MiB/s) | p50 / p99 µs | churn × 16 (conn/s) | p50 / p99 µs "
                "| RSS per idle conn, KiB: 10k average / marginal 5k→10k | alloc B/msg ping-pong | alloc B per 16 KiB msg | alloc B/conn churn "
@@ -98,7 +138,7 @@ def build(runs, machine):
     for s in servers:
         cpu = max([med(runs, s, sh, "loadgen_cpu_pct") or 0 for sh in ("pingpong", "unix", "pipeline", "churn")])
         cells = [
-            NAMES[s],
+            name(s, facts),
             fmt(med(runs, s, "pingpong", "msgs_per_s")), lat(runs, s, "pingpong"),
             fmt(med(runs, s, "unix", "msgs_per_s")), lat(runs, s, "unix"),
             fmt(med(runs, s, "pipeline", "mib_per_s")), lat(runs, s, "pipeline"),
@@ -120,7 +160,7 @@ def build(runs, machine):
     out.append("| server | " + " | ".join(f"{label} (µs/{unit})" for _, label, unit in shapes) + " |")
     out.append("|---|" + "---:|" * len(shapes))
     for s in servers:
-        cells = [NAMES[s]]
+        cells = [name(s, facts)]
         for shape, _, _ in shapes:
             us, pct = med(runs, s, shape, "cpu_us_per_op"), med(runs, s, shape, "server_cpu_pct")
             cells.append("–" if us is None else f"{us:,.2f} ({pct:.0f} %)")
@@ -133,7 +173,7 @@ def build(runs, machine):
         for s in servers:
             if s == "node24":
                 continue
-            cells = [NAMES[s]]
+            cells = [name(s, facts)]
             for shape, _, _ in shapes:
                 a, b = med(runs, s, shape, "per_core"), med(runs, "node24", shape, "per_core")
                 cells.append(f"{a / b:.2f}×" if a and b else "–")
@@ -151,7 +191,7 @@ def build(runs, machine):
         for s in servers:
             if s == ref:
                 continue
-            cells = [NAMES[s]]
+            cells = [name(s, facts)]
             for shape, key, _ in metrics:
                 a, b = med(runs, s, shape, key), med(runs, ref, shape, key)
                 cells.append(f"{a / b:.2f}×" if a and b else "–")
@@ -160,7 +200,66 @@ def build(runs, machine):
             cells.append(f"{a / b:.2f}×" if a and b else "–")
             out.append("| " + " | ".join(cells) + " |")
         out.append("")
-    return "\n".join(out)
+
+
+def ratio(runs, a, b, shape, key):
+    x, y = med(runs, a, shape, key), med(runs, b, shape, key)
+    return f"{x / y:.2f}×" if x and y else "–"
+
+
+def proxy_tables(out, runs, servers):
+    if not servers:
+        return
+    out.append("Proxy: each proxy alone on CPU 0 forwards to the same upstream echo server; 64 B ping-pong × 50 "
+               "connections and 16 KiB × depth 8 × 8 connections through it. Proxy CPU per message counts every "
+               "thread of the proxy process; CPU 1 is the load generator plus the upstream (100 % = CPU 1 full, "
+               "the proxy then is not the only bottleneck):\n")
+    out.append("| proxy | ping-pong (msg/s) | p50 / p99 µs | proxy µs/msg | CPU 1 % | 16 KiB pipelined (MiB/s) "
+               "| p50 / p99 µs | proxy µs/16 KiB msg | CPU 1 % |")
+    out.append("|---|" + "---:|" * 8)
+    for s in servers:
+        cells = [PROXY_NAMES[s]]
+        for shape, key in (("proxy-pingpong", "msgs_per_s"), ("proxy-pipeline", "mib_per_s")):
+            us, pct = med(runs, s, shape, "cpu_us_per_op"), med(runs, s, shape, "server_cpu_pct")
+            lg, up = med(runs, s, shape, "loadgen_cpu_pct"), med(runs, s, shape, "upstream_cpu_pct")
+            cells += [fmt(med(runs, s, shape, key)), lat(runs, s, shape),
+                      "–" if us is None else f"{us:,.2f} ({pct:.0f} %)",
+                      "–" if lg is None or up is None else f"{lg + up:.0f}"]
+        if failed(runs, s, "proxy-pingpong") or failed(runs, s, "proxy-pipeline"):
+            cells[0] += " **(a run FAILED, see results.tsv)**"
+        out.append("| " + " | ".join(cells) + " |")
+    out.append("")
+    if "node24" in servers:
+        out.append("Proxy ratios to Node 24's proxy (> 1 is faster, or does more per core):\n")
+        out.append("| proxy | ping-pong throughput | ping-pong per core | 16 KiB throughput | 16 KiB per core |")
+        out.append("|---|" + "---:|" * 4)
+        for s in servers:
+            if s == "node24":
+                continue
+            out.append("| " + " | ".join([
+                PROXY_NAMES[s],
+                ratio(runs, s, "node24", "proxy-pingpong", "msgs_per_s"), ratio(runs, s, "node24", "proxy-pingpong", "per_core"),
+                ratio(runs, s, "node24", "proxy-pipeline", "mib_per_s"), ratio(runs, s, "node24", "proxy-pipeline", "per_core"),
+            ]) + " |")
+        out.append("")
+
+
+def baseline_tables(out, runs, bases, facts):
+    shapes = [("pingpong", "msgs_per_s", "ping-pong TCP"), ("unix", "msgs_per_s", "ping-pong Unix"),
+              ("pipeline", "mib_per_s", "16 KiB pipelined"), ("churn", "conns_per_s", "churn")]
+    for base in bases:
+        s = base[:-5]
+        if not any(k[0] == s for k in runs):
+            continue
+        out.append(f"Before and after: {NAMES[s]} against the same server at baseline `{facts.get('baseline', '?')}`, "
+                   "same run (> 1: this tree is faster, or does more per core; alloc: bytes now / bytes then):\n")
+        out.append("| | " + " | ".join(label for _, _, label in shapes) + " |")
+        out.append("|---|" + "---:|" * len(shapes))
+        out.append("| throughput | " + " | ".join(ratio(runs, s, base, sh, key) for sh, key, _ in shapes) + " |")
+        out.append("| per core | " + " | ".join(ratio(runs, s, base, sh, "per_core") for sh, _, _ in shapes) + " |")
+        out.append("| p50 latency (< 1 is lower) | " + " | ".join(ratio(runs, s, base, sh, "p50_us") for sh, _, _ in shapes) + " |")
+        out.append("| alloc per op | " + " | ".join(ratio(runs, s, base, sh, "alloc_per_op") for sh, _, _ in shapes) + " |")
+        out.append("")
 
 
 def main():
