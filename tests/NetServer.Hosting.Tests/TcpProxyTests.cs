@@ -140,8 +140,8 @@ public sealed class TcpProxyTests
 
         for (var i = 0; i < 3; i++)
         {
+            // Nothing is sent: the refusal comes back within a loop turn, and a send could meet the reset first.
             using var client = await proxy.ConnectAsync();
-            await client.SendAsync(new byte[10]).WaitAsync(TestHost.Timeout);
             var ex = await Assert.ThrowsAsync<SocketException>(() => ReadToEndAsync(client));
             Assert.Equal(SocketError.ConnectionReset, ex.SocketErrorCode);
         }
