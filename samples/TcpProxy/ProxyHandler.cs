@@ -11,14 +11,11 @@ internal sealed partial class ProxyHandler(UpstreamAddress target, ILogger<Proxy
 {
     public void OnConnection(Socket client)
     {
-        // The upstream socket lives on the client's loop, so both sockets' callbacks run on one thread
-        // as in Node (Net.Connect would put it on EventLoop.Default, and a pipe between two loops can
-        // miss the "drain" that should resume it). This is Node's new net.Socket(options).connect(...).
-        // The client is not paused while the upstream connects: writes made before "connect" are
+        // Made inside the client's callback, the upstream socket lives on the client's loop, so both
+        // sockets' callbacks run one at a time, as in Node. The client is not paused while the upstream connects: writes made before "connect" are
         // queued and count toward the high-water mark, so Pipe pauses the client once 64 KiB wait, and
         // the "drain" after connecting resumes it. Bytes the client sent first leave at connect time.
-        var upstream = new Socket(new SocketOptions { Loop = client.Loop, AllowHalfOpen = true, NoDelay = target.IsTcp })
-            .Connect(target.ConnectOptions());
+        var upstream = Net.Connect(target.ConnectOptions());
         client.Pipe(upstream);
         upstream.Pipe(client);
 
@@ -91,7 +88,8 @@ internal sealed record UpstreamAddress(string? Host, int Port, string? Path)
             : throw new InvalidOperationException($"{Expected} (was '{value}').");
     }
 
-    public SocketConnectOptions ConnectOptions() => new() { Host = Host, Port = IsTcp ? Port : null, Path = Path };
+    public SocketConnectOptions ConnectOptions() =>
+        new() { Host = Host, Port = IsTcp ? Port : null, Path = Path, AllowHalfOpen = true, NoDelay = IsTcp };
 
     public override string ToString() => Path ?? (Host!.Contains(':', StringComparison.Ordinal) ? $"[{Host}]:{Port}" : $"{Host}:{Port}");
 }

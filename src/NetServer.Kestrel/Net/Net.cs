@@ -49,6 +49,7 @@ public static partial class Net
             NoDelay = o.NoDelay,
             KeepAlive = o.KeepAlive,
             KeepAliveInitialDelay = o.KeepAliveInitialDelay,
+            Loop = o.Loop,
         });
         return socket.Connect(o, connectListener);
     }

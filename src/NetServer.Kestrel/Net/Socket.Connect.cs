@@ -35,7 +35,9 @@ public sealed partial class Socket
     public Socket(SocketOptions? options = null)
     {
         var o = options ?? new SocketOptions();
-        Loop = o.Loop ?? EventLoop.Default;
+        // Node has one loop: a socket made inside a callback belongs to that callback's loop (a
+        // handler's upstream on its client's loop), otherwise to the default loop.
+        Loop = o.Loop ?? EventLoop.Running ?? EventLoop.Default;
         AllowHalfOpen = o.AllowHalfOpen;
         var hwm = o.HighWaterMark < 0 ? ServerOptions.DefaultHighWaterMark : o.HighWaterMark;
         ReadableHighWaterMark = hwm;

@@ -46,6 +46,12 @@ public class SocketConnectOptions
     /// <summary>Used by <see cref="Net.Connect(SocketConnectOptions, Action?)"/> for the socket it creates: see <see cref="SocketOptions.AllowHalfOpen"/>.</summary>
     public bool AllowHalfOpen { get; set; }
 
+    /// <summary>
+    /// Used by <see cref="Net.Connect(SocketConnectOptions, Action?)"/>: the loop of the socket it creates. Null
+    /// means the loop whose callback is running, else <see cref="EventLoop.Default"/>.
+    /// </summary>
+    public EventLoop? Loop { get; set; }
+
     /// <summary>Used by <see cref="Net.Connect(SocketConnectOptions, Action?)"/>: cancelling destroys the socket with <c>ABORT_ERR</c>.</summary>
     public CancellationToken Signal { get; set; }
 
