@@ -20,6 +20,11 @@ public sealed partial class Socket
 {
     private bool _connecting;
     private bool _flushOnConnectAdded;
+
+    // Given back at "close": a long-lived token (an application's stopping token) passed to many
+    // sockets must not keep one registration per closed socket.
+    private CancellationTokenRegistration _socketSignal;
+    private CancellationTokenRegistration _connectSignal;
     private CancellationTokenSource? _connectCancel;
     private List<string>? _attemptedAddresses;
     private readonly bool _noDelayOnConnect;
@@ -54,7 +59,7 @@ public sealed partial class Socket
             }
             else
             {
-                o.Signal.Register(static s => ((Socket)s!).Destroy(ConnectErrors.Aborted()), this);
+                _socketSignal = o.Signal.Register(static s => ((Socket)s!).Destroy(ConnectErrors.Aborted()), this);
             }
         }
     }
@@ -154,7 +159,8 @@ public sealed partial class Socket
         }
         if (o.Signal.CanBeCanceled)
         {
-            o.Signal.Register(static s => ((Socket)s!).Destroy(ConnectErrors.Aborted()), this);
+            _connectSignal.Dispose();
+            _connectSignal = o.Signal.Register(static s => ((Socket)s!).Destroy(ConnectErrors.Aborted()), this);
         }
         if (o.Path is { } path && Loop.IsOnLoopThread)
         {

@@ -412,6 +412,8 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
             _unsentBeforeConnection = null;
             UpdateLoopRefLocked();
         }
+        _socketSignal.Dispose();
+        _connectSignal.Dispose();
         if (unsent is not null)
         {
             FailUnsentBeforeConnection(unsent);
