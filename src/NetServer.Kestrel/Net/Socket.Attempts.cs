@@ -17,7 +17,7 @@ public sealed partial class Socket
         var attemptTimeout = Math.Max(10, o.AutoSelectFamilyAttemptTimeout ?? Net.GetDefaultAutoSelectFamilyAttemptTimeout());
         lock (Sync)
         {
-            _attemptedAddresses = [];
+            _client!.AttemptedAddresses = [];
         }
         var errors = new List<Exception>();
         for (var i = 0; i < toAttempt.Count; i++)
@@ -26,7 +26,7 @@ public sealed partial class Socket
             var ip = AddressInfo.FormatAddress(address);
             lock (Sync)
             {
-                _attemptedAddresses!.Add($"{ip}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
+                _client!.AttemptedAddresses!.Add($"{ip}:{port.ToString(System.Globalization.CultureInfo.InvariantCulture)}");
             }
             var last = i == toAttempt.Count - 1;
             var outcome = await ConnectOneAsync(new IPEndPoint(address, port), ip, port, FamilyOf(address), o, last ? null : attemptTimeout, errors, cancel);

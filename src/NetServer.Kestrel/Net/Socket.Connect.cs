@@ -15,21 +15,8 @@ namespace NetServer;
 /// event it emits is ordered with the socket's other events; the connected socket is wrapped by
 /// Kestrel's <c>SocketConnectionContextFactory</c>, so Kestrel's transport carries client bytes too.
 /// </summary>
-[System.Diagnostics.CodeAnalysis.SuppressMessage("Design", "CA1001:Types that own disposable fields should be disposable", Justification = "_connectCancel lives only while connecting; AfterConnect and Destroy dispose it.")]
 public sealed partial class Socket
 {
-    private bool _connecting;
-    private bool _flushOnConnectAdded;
-
-    // Given back at "close": a long-lived token (an application's stopping token) passed to many
-    // sockets must not keep one registration per closed socket.
-    private CancellationTokenRegistration _socketSignal;
-    private CancellationTokenRegistration _connectSignal;
-    private CancellationTokenSource? _connectCancel;
-    private List<string>? _attemptedAddresses;
-    private readonly bool _noDelayOnConnect;
-    private readonly bool _keepAliveOnConnect;
-    private readonly int _keepAliveDelayOnConnect;
 
     /// <summary>
     /// Node's <c>new net.Socket([options])</c>: a client socket, not yet connected. Call
@@ -47,9 +34,7 @@ public sealed partial class Socket
         var hwm = o.HighWaterMark < 0 ? ServerOptions.DefaultHighWaterMark : o.HighWaterMark;
         ReadableHighWaterMark = hwm;
         WritableHighWaterMark = hwm;
-        _noDelayOnConnect = o.NoDelay;
-        _keepAliveOnConnect = o.KeepAlive;
-        _keepAliveDelayOnConnect = Math.Max(0, o.KeepAliveInitialDelay);
+        _client = new ClientState(o);
         _lastActivity = Loop.Now;
         if (o.Signal.CanBeCanceled)
         {
@@ -59,7 +44,7 @@ public sealed partial class Socket
             }
             else
             {
-                _socketSignal = o.Signal.Register(static s => ((Socket)s!).Destroy(ConnectErrors.Aborted()), this);
+                _client.SocketSignal = o.Signal.Register(static s => ((Socket)s!).Destroy(ConnectErrors.Aborted()), this);
             }
         }
     }
@@ -71,7 +56,7 @@ public sealed partial class Socket
         {
             lock (Sync)
             {
-                return _connecting;
+                return ConnectingLocked;
             }
         }
     }
@@ -83,7 +68,7 @@ public sealed partial class Socket
         {
             lock (Sync)
             {
-                return _connecting || !_handle.IsOpen || _destroyed;
+                return ConnectingLocked || !_handle.IsOpen || _destroyed;
             }
         }
     }
@@ -95,7 +80,7 @@ public sealed partial class Socket
         {
             lock (Sync)
             {
-                return _attemptedAddresses?.ToArray();
+                return _client?.AttemptedAddresses?.ToArray();
             }
         }
     }
@@ -133,9 +118,12 @@ public sealed partial class Socket
         }
         CancellationToken cancel;
         var pathAnnounced = false;
+        ClientState client;
         lock (Sync)
         {
-            if (_connecting || (_handle.IsOpen && !_destroyed))
+            // An accepted socket gets one only if it is closed and connects again, as Node allows.
+            client = _client ??= new ClientState(new SocketOptions());
+            if (client.Connecting || (_handle.IsOpen && !_destroyed))
             {
                 throw ConnectErrors.AlreadyConnecting();
             }
@@ -148,9 +136,9 @@ public sealed partial class Socket
                 // Node's _undestroy: a closed socket is a fresh one again, listeners and encoding kept.
                 ReopenLocked();
             }
-            _connecting = true;
-            _connectCancel = new CancellationTokenSource();
-            cancel = _connectCancel.Token;
+            client.Connecting = true;
+            client.ConnectCancel = new CancellationTokenSource();
+            cancel = client.ConnectCancel.Token;
             UpdateLoopRefLocked();
         }
         if (o.Timeout is { } timeout)
@@ -159,8 +147,8 @@ public sealed partial class Socket
         }
         if (o.Signal.CanBeCanceled)
         {
-            _connectSignal.Dispose();
-            _connectSignal = o.Signal.Register(static s => ((Socket)s!).Destroy(ConnectErrors.Aborted()), this);
+            client.ConnectSignal.Dispose();
+            client.ConnectSignal = o.Signal.Register(static s => ((Socket)s!).Destroy(ConnectErrors.Aborted()), this);
         }
         if (o.Path is { } path && Loop.IsOnLoopThread)
         {
@@ -313,10 +301,11 @@ public sealed partial class Socket
     private void AfterConnect(RawSocket raw)
     {
         var handle = ConnectionHandle.Owned(TransportFactory.Create(raw));
-        handle.SetNoDelay(_noDelayOnConnect);
-        if (_keepAliveOnConnect)
+        var client = _client!;
+        handle.SetNoDelay(client.NoDelay);
+        if (client.KeepAlive)
         {
-            handle.SetKeepAlive(true, _keepAliveDelayOnConnect);
+            handle.SetKeepAlive(true, client.KeepAliveInitialDelay);
         }
         lock (Sync)
         {
@@ -344,26 +333,27 @@ public sealed partial class Socket
     {
         lock (Sync)
         {
-            return _connecting && !_destroyed && !cancel.IsCancellationRequested;
+            return ConnectingLocked && !_destroyed && !cancel.IsCancellationRequested;
         }
     }
 
     /// <summary>Called by Destroy: abandons a connect in progress.</summary>
     private void CancelConnectLocked()
     {
-        if (!_connecting)
+        if (_client is not { Connecting: true } client)
         {
             return;
         }
-        _connectCancel?.Cancel();
+        client.ConnectCancel?.Cancel();
         EndConnectingLocked();
     }
 
     private void EndConnectingLocked()
     {
-        _connecting = false;
-        _connectCancel?.Dispose();
-        _connectCancel = null;
+        var client = _client!;
+        client.Connecting = false;
+        client.ConnectCancel?.Dispose();
+        client.ConnectCancel = null;
     }
 
     /// <summary>Node's _undestroy before a second connect: the stream state starts over.</summary>
@@ -381,7 +371,7 @@ public sealed partial class Socket
         _inbox?.Clear();
         _hasInboxHead = false;
         _drainScheduled = false;
-        _attemptedAddresses = null;
-        _flushOnConnectAdded = false;
+        _client!.AttemptedAddresses = null;
+        _client.FlushOnConnectAdded = false;
     }
 }

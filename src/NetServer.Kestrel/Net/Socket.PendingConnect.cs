@@ -9,10 +9,6 @@ namespace NetServer;
 /// </summary>
 public sealed partial class Socket
 {
-    // A client destroyed while connecting: its queued writes, failed when "close" is emitted.
-    private List<PendingWrite>? _unsentBeforeConnection;
-    private Exception? _destroyError;
-
     /// <summary>
     /// Node's "connect" listener added by the first write made while connecting: that write goes out
     /// first and its callback runs at once when the kernel took it (before later "connect"
@@ -69,7 +65,7 @@ public sealed partial class Socket
         Exception? destroyError;
         lock (Sync)
         {
-            destroyError = _destroyError;
+            destroyError = _client?.DestroyError;
             for (var i = 1; i < unsent.Count; i++)
             {
                 _write.Forget(unsent[i].Data.Length);

@@ -208,7 +208,7 @@ public sealed partial class Socket
                 refused = _write.EndedByPeer ? NodeErrors.EndedByPeer() : NodeErrors.WriteAfterEnd();
                 destroyOnRefusal = true;
             }
-            else if (!_handle.IsOpen && !_connecting)
+            else if (!_handle.IsOpen && !ConnectingLocked)
             {
                 // A client socket that was never connected has nowhere to send (Node: ERR_SOCKET_CLOSED).
                 refused = ConnectErrors.SocketClosed();
@@ -228,9 +228,9 @@ public sealed partial class Socket
                 else
                 {
                     (_writeQueue ??= new Queue<PendingWrite>(2)).Enqueue(new PendingWrite(array ?? data.ToArray(), cb));
-                    if (_connecting && !_flushOnConnectAdded)
+                    if (_client is { Connecting: true, FlushOnConnectAdded: false } client)
                     {
-                        _flushOnConnectAdded = true;
+                        client.FlushOnConnectAdded = true;
                         addFlushOnConnect = true;
                     }
                     PumpWritesLocked();

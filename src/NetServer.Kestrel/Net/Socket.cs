@@ -110,7 +110,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
         {
             lock (Sync)
             {
-                if (_connecting)
+                if (ConnectingLocked)
                 {
                     return "opening";
                 }
@@ -149,11 +149,11 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
             {
                 orphaned = TakeQueuedCallbacksLocked();
             }
-            else
+            else if (_client is { } client)
             {
                 // Never connected: the writes fail when "close" is emitted (Node's pending data).
-                _unsentBeforeConnection = TakeQueuedWritesLocked();
-                _destroyError = error;
+                client.UnsentBeforeConnection = TakeQueuedWritesLocked();
+                client.DestroyError = error;
             }
             finishCallbacks = _write.Finished ? null : _finishCallbacks;
             _finishCallbacks = null;
@@ -408,12 +408,18 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
         {
             hadError = _hadError;
             _closeEmitted = true;
-            unsent = _unsentBeforeConnection;
-            _unsentBeforeConnection = null;
+            unsent = _client?.UnsentBeforeConnection;
+            if (_client is { } client)
+            {
+                client.UnsentBeforeConnection = null;
+            }
             UpdateLoopRefLocked();
         }
-        _socketSignal.Dispose();
-        _connectSignal.Dispose();
+        if (_client is { } owned)
+        {
+            owned.SocketSignal.Dispose();
+            owned.ConnectSignal.Dispose();
+        }
         if (unsent is not null)
         {
             FailUnsentBeforeConnection(unsent);
@@ -424,7 +430,7 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     // A client socket holds the loop only once it connects; an accepted one from the start. Once
     // the peer's FIN has arrived and ours is sent, libuv's handle is neither reading nor writing,
     // so it no longer keeps Node's process alive even if unread data keeps the socket open.
-    private bool IsActiveLocked => !_closeEmitted && (_handle.IsOpen || _connecting) && !(_read.EofReceived && _write.Finished);
+    private bool IsActiveLocked => !_closeEmitted && (_handle.IsOpen || ConnectingLocked) && !(_read.EofReceived && _write.Finished);
 
     private void UpdateLoopRefLocked() => _loopRef.Update(Loop, IsActiveLocked);
 }
