@@ -326,12 +326,6 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
     public Socket Pipe(Socket destination, bool end = true)
     {
         ArgumentNullException.ThrowIfNull(destination);
-        if (!ReferenceEquals(destination.Loop, Loop))
-        {
-            // Pipe's pause/drain hand-off assumes one loop, as in Node; across loops a stall was seen
-            // under load and is not yet understood, so it is refused rather than left to hang.
-            throw NodeErrors.InvalidArgValue("destination", "a socket of another loop", "must be on the same event loop as the source");
-        }
         destination.On("drain", () => Resume());
         if (end)
         {
@@ -343,6 +337,15 @@ public sealed partial class Socket : EventEmitter<Socket>, ILoopWorkItem
             if (!ok)
             {
                 Pause();
+                // On one loop "drain" cannot run before this pause, as in Node. A destination on
+                // another loop may have drained already, on its own thread, between the write and
+                // the pause: its Resume came too early and would be lost. The drain clears
+                // WritableNeedDrain before it is emitted, so reading the flag after pausing
+                // catches that case; otherwise the coming "drain" resumes us.
+                if (!ReferenceEquals(destination.Loop, Loop) && !destination.WritableNeedDrain)
+                {
+                    Resume();
+                }
             }
         });
         return destination;
