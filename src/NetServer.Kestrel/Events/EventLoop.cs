@@ -43,7 +43,7 @@ namespace NetServer;
 /// exclusively, so the one-at-a-time guarantee is the same. Callbacks therefore must not rely on
 /// a particular OS thread (thread-static state), only on never running concurrently.</para>
 /// </remarks>
-public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
+public sealed partial class EventLoop : EventEmitter<EventLoop>, IDisposable
 {
     private static readonly Lazy<EventLoop> s_default = new(() => new EventLoop("NetServer event loop"));
 
@@ -132,33 +132,6 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
     /// <param name="callback">The callback.</param>
     public void SetImmediate(Action callback) => Post(callback);
 
-    /// <summary>Node's <c>setTimeout</c>: runs <paramref name="callback"/> on the loop after <paramref name="ms"/> milliseconds.</summary>
-    /// <param name="callback">The callback.</param>
-    /// <param name="ms">The delay; values below 1 mean 1, as in Node.</param>
-    /// <returns>The timer, for <c>Dispose</c> (clearTimeout), <c>Ref</c> and <c>Unref</c>.</returns>
-    public LoopTimer SetTimeout(Action callback, int ms)
-    {
-        ValidateCallback(callback);
-        var timer = new LoopTimer(this, callback, 0);
-        Reschedule(timer, ms);
-        return timer;
-    }
-
-    /// <summary>
-    /// Node's <c>process.emitWarning</c>: emits <c>"warning"</c> with <paramref name="warning"/> on
-    /// the loop, a tick later. A new loop's only <c>"warning"</c> listener prints
-    /// <c>(node:PID) Name: message</c> to standard error, as Node's process does.
-    /// </summary>
-    /// <param name="warning">The warning.</param>
-    public void EmitWarning(NodeWarning warning)
-    {
-        if (warning is null)
-        {
-            throw NodeErrors.InvalidArgType("warning", "of type string or an instance of Error", null);
-        }
-        NextTick(() => Emit1("warning", warning));
-    }
-
     /// <summary>
     /// Completes when no ref'd handle is left (servers listening or about to, open sockets, ref'd
     /// timers) and no callback is queued: Node's rule for when a process exits. Can be awaited
@@ -205,18 +178,6 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         Abandon(abandoned);
     }
 
-    internal void Post(ILoopWorkItem item) => Enqueue(new WorkItem(null, item));
-
-    /// <summary>
-    /// Queues an I/O event from a transport thread and, when the loop is idle, runs it right here
-    /// instead of waking the loop's thread: Node's "the poll phase runs the callback" without a
-    /// thread switch. The caller must hold no lock a callback could need.
-    /// </summary>
-    internal void Dispatch(ILoopWorkItem item) => DispatchCore(new WorkItem(null, item));
-
-    /// <inheritdoc cref="Dispatch(ILoopWorkItem)"/>
-    internal void Dispatch(Action action) => DispatchCore(new WorkItem(action, null));
-
     internal void QueueMicrotask(SendOrPostCallback callback, object? state)
     {
         if (IsOnLoopThread)
@@ -252,260 +213,11 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         }
     }
 
-    internal void Reschedule(LoopTimer timer, int delayMs)
-    {
-        var delay = delayMs < 1 ? 1 : delayMs;
-        lock (_gate)
-        {
-            timer.Generation++;
-            timer.DueAt = Now + delay;
-            if (!timer.Active)
-            {
-                timer.Active = true;
-                if (timer.IsRef)
-                {
-                    _refs++;
-                }
-            }
-            _timers.Enqueue((timer, timer.Generation), (timer.DueAt, _timerSequence++));
-            if (!_held)
-            {
-                WakeForTimerLocked(timer.DueAt);
-            }
-        }
-    }
-
-    internal void Cancel(LoopTimer timer)
-    {
-        lock (_gate)
-        {
-            if (!timer.Active)
-            {
-                return;
-            }
-            timer.Active = false;
-            timer.Generation++;
-            if (timer.IsRef && --_refs == 0)
-            {
-                WakeLocked();
-            }
-        }
-    }
-
-    internal void SetTimerRef(LoopTimer timer, bool value)
-    {
-        lock (_gate)
-        {
-            if (timer.IsRef == value)
-            {
-                return;
-            }
-            timer.SetRefFlag(value);
-            if (timer.Active)
-            {
-                _refs += value ? 1 : -1;
-            }
-            WakeLocked();
-        }
-    }
-
-    /// <summary>
-    /// Routes an error nobody handled: <c>"uncaughtException"</c> listeners get it with its origin
-    /// (Node's <c>(err, origin)</c>); with none, the process ends with exit code 1, and when a
-    /// listener itself throws, with 7 (Node's "internal exception handler run-time failure").
-    /// Called by whichever thread holds the loop.
-    /// </summary>
-    internal void ReportUncaught(Exception error, string origin = "uncaughtException")
-    {
-        if (!HasListeners("uncaughtException"))
-        {
-            Fail(error, 1);
-            return;
-        }
-        try
-        {
-            Emit("uncaughtException", error, origin);
-        }
-        catch (Exception handlerError)
-        {
-            Fail(handlerError, 7);
-        }
-    }
-
-    /// <summary>
-    /// Stops the loop for good: no callback runs after this one, and the loop's own thread ends
-    /// the process (<see cref="Die"/>). Not done on the calling thread, which may be a transport
-    /// thread whose catch blocks would swallow a throw, and which holds the loop.
-    /// </summary>
-    private void Fail(Exception error, int exitCode)
-    {
-        lock (_gate)
-        {
-            if (_fatal is null)
-            {
-                _fatal = ExceptionDispatchInfo.Capture(error);
-                _fatalExitCode = exitCode;
-            }
-            WakeLocked();
-        }
-    }
-
-    /// <summary>
-    /// Ends the process as Node does on an uncaught error: the error's report on standard error
-    /// (<see cref="UncaughtReport"/>), then <see cref="Environment.Exit"/>, which runs
-    /// <c>AppDomain.ProcessExit</c> handlers (Node's <c>'exit'</c>). Under a debugger the error is
-    /// rethrown instead, with its original stack, so the debugger stops on it as unhandled.
-    /// Runs on the loop's own thread, holding neither the loop nor its lock, so an exit handler
-    /// may still post to the loop without blocking; the callback never runs, so a handler that
-    /// waits for one waits forever (Node's <c>'exit'</c> listeners cannot wait for the loop either).
-    /// </summary>
-    [System.Diagnostics.CodeAnalysis.DoesNotReturn]
-    private static void Die(ExceptionDispatchInfo fatal, int exitCode)
-    {
-        if (Debugger.IsAttached)
-        {
-            fatal.Throw();
-        }
-        try
-        {
-            Console.Error.Write(UncaughtReport.Format(fatal.SourceException));
-            Console.Error.Flush();
-        }
-        catch (IOException)
-        {
-            // Standard error is gone (a closed pipe): the exit code still tells.
-        }
-        Environment.Exit(exitCode);
-        throw new UnreachableException();
-    }
-
-    /// <summary>The default <c>"warning"</c> listener: Node's format, including its <c>(node:PID)</c>
-    /// prefix, so output and the tools that scan it for warnings read the same as under Node.</summary>
-    private static void PrintWarning(NodeWarning warning) =>
-        Console.Error.WriteLine($"(node:{Environment.ProcessId}) {warning.Name}: {warning.Message}");
-
-    /// <summary>
-    /// A task's exception thrown on this loop was never observed (reported from the finalizer
-    /// thread): <c>"unhandledRejection"</c> <c>(error, task)</c> on the loop, or with no listener an
-    /// uncaught exception of origin <c>"unhandledRejection"</c>, Node's default
-    /// (<c>--unhandled-rejections=throw</c>).
-    /// </summary>
-    internal void ReportRejection(Exception error, Task? task) => Post(() =>
-    {
-        if (HasListeners("unhandledRejection"))
-        {
-            Emit("unhandledRejection", error, task);
-        }
-        else
-        {
-            ReportUncaught(error, "unhandledRejection");
-        }
-    });
-
     private static void ValidateCallback(Action callback)
     {
         if (callback is null)
         {
             throw NodeErrors.InvalidArgType("callback", "of type function", null);
-        }
-    }
-
-    private void Enqueue(WorkItem item)
-    {
-        lock (_gate)
-        {
-            if (!_disposed)
-            {
-                _incoming.Enqueue(item);
-                if (!_held)
-                {
-                    WakeLocked();
-                }
-                return;
-            }
-        }
-        item.Item?.Abandon();
-    }
-
-    private void DispatchCore(WorkItem item)
-    {
-        bool disposed, runHere = false;
-        lock (_gate)
-        {
-            disposed = _disposed;
-            if (!disposed)
-            {
-                runHere = QueueForDispatchLocked(item);
-            }
-        }
-        if (disposed)
-        {
-            item.Item?.Abandon();
-        }
-        else if (runHere)
-        {
-            RunTurns();
-        }
-    }
-
-    /// <summary>Queues <paramref name="item"/>; true when this thread should take the loop and run it now.</summary>
-    private bool QueueForDispatchLocked(WorkItem item)
-    {
-        _incoming.Enqueue(item);
-        if (_held)
-        {
-            // Whoever runs the loop drains the queue before letting go of it.
-            return false;
-        }
-        if (t_running is not null || _fatal is not null)
-        {
-            // This thread is inside another loop's callback: do not nest loops; let the owner thread run it.
-            WakeLocked();
-            return false;
-        }
-        _held = true;
-        return true;
-    }
-
-    /// <summary>Empties the queue of work no callback will run any more (the loop is disposed).</summary>
-    private Queue<WorkItem>? TakeIncomingLocked()
-    {
-        if (_incoming.Count == 0)
-        {
-            return null;
-        }
-        var taken = _incoming;
-        _incoming = new Queue<WorkItem>();
-        return taken;
-    }
-
-    /// <summary>Lets every abandoned item release what it holds; plain callbacks are dropped.</summary>
-    private static void Abandon(Queue<WorkItem>? abandoned)
-    {
-        if (abandoned is null)
-        {
-            return;
-        }
-        foreach (var work in abandoned)
-        {
-            work.Item?.Abandon();
-        }
-    }
-
-    private void WakeLocked()
-    {
-        if (_waiting)
-        {
-            Monitor.Pulse(_gate);
-        }
-    }
-
-    /// <summary>The loop's own thread needs to wake before <see cref="_wakeAt"/> for a timer due at <paramref name="dueAt"/>.</summary>
-    private void WakeForTimerLocked(long dueAt)
-    {
-        if (dueAt < _wakeAt)
-        {
-            WakeLocked();
         }
     }
 
@@ -653,40 +365,6 @@ public sealed class EventLoop : EventEmitter<EventLoop>, IDisposable
         if (next >= 0)
         {
             WakeForTimerLocked(Now + next);
-        }
-    }
-
-    private long NextTimerDelayLocked()
-    {
-        while (_timers.TryPeek(out var entry, out var key))
-        {
-            if (entry.Generation != entry.Timer.Generation || !entry.Timer.Active)
-            {
-                _timers.Dequeue();
-                continue;
-            }
-            return Math.Max(0, key.DueAt - Now);
-        }
-        return -1;
-    }
-
-    private void CollectDueTimersLocked(List<LoopTimer> due)
-    {
-        var now = Now;
-        while (_timers.TryPeek(out var entry, out var key) && key.DueAt <= now)
-        {
-            _timers.Dequeue();
-            var timer = entry.Timer;
-            if (entry.Generation != timer.Generation || !timer.Active)
-            {
-                continue;
-            }
-            timer.Active = false;
-            if (timer.IsRef)
-            {
-                _refs--;
-            }
-            due.Add(timer);
         }
     }
 
